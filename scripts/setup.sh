@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs what Ensemble needs and builds it. Idempotent: when everything is installed and nothing changed
+# since the last build, it returns in well under a second. Used by ./ensemble and ./test.sh.
+#   scripts/setup.sh [--quiet]
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+QUIET=0
+[[ "${1:-}" == "--quiet" ]] && QUIET=1
+say() { [[ $QUIET == 1 ]] || echo "setup: $*" >&2; }
+log() { echo "setup: $*" >&2; }
+
+# 1. Debian packages.
+mapfile -t packages < <(grep -Ev '^\s*(#|$)' "$ROOT/scripts/debian-packages.txt")
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [[ $(id -u) == 0 ]] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq >&2
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+if ! command -v dotnet >/dev/null; then
+  log "the .NET SDK (dotnet, version in global.json) is not on PATH; install it first"
+  exit 1
+fi
+
+# Debian's libtorch must find OpenBLAS as its BLAS, or matrix products run ~28x slower.
+blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
+if [[ "$blas" != *openblas* ]]; then
+  log "warning: libblas.so.3 resolves to ${blas:-nothing}, not OpenBLAS; libtorch will be slow" \
+      "(update-alternatives --config libblas.so.3-x86_64-linux-gnu)"
+fi
+
+# 2. The native binding, rebuilt when its sources change.
+NATIVE_SRC="$ROOT/src/Torch/native"
+NATIVE_BUILD="$ROOT/artifacts/native-build"
+NATIVE_LIB="$ROOT/artifacts/native/libensemble_torch.so"
+if [[ ! -f "$NATIVE_LIB" || -n "$(find "$NATIVE_SRC" -newer "$NATIVE_LIB" -type f -print -quit)" ]]; then
+  say "building the native binding (src/Torch/native)"
+  cmake -S "$NATIVE_SRC" -B "$NATIVE_BUILD" -DCMAKE_BUILD_TYPE=Release ${ENSEMBLE_CMAKE_ARGS:-} >"$ROOT/artifacts/cmake-configure.log" 2>&1 \
+    || { cat "$ROOT/artifacts/cmake-configure.log" >&2; exit 1; }
+  cmake --build "$NATIVE_BUILD" -j"$(nproc)" >"$ROOT/artifacts/cmake-build.log" 2>&1 \
+    || { cat "$ROOT/artifacts/cmake-build.log" >&2; exit 1; }
+  mkdir -p "$(dirname "$NATIVE_LIB")"
+  cp "$NATIVE_BUILD/libensemble_torch.so" "$NATIVE_LIB.tmp" && mv "$NATIVE_LIB.tmp" "$NATIVE_LIB"
+fi
+
+# 3. The .NET solution (Release), rebuilt when a source, project or the native library changes.
+STAMP="$ROOT/artifacts/.dotnet-build-stamp"
+if [[ ! -f "$STAMP" || "$NATIVE_LIB" -nt "$STAMP" || \
+      -n "$(find "$ROOT/src" "$ROOT/tests" "$ROOT"/*.props "$ROOT/global.json" \
+              \( -path '*/native' -prune \) -o \( -type f -newer "$STAMP" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) -print \) \
+              2>/dev/null | head -n1)" ]]; then
+  say "building the .NET solution (Release)"
+  touch "$STAMP.new"
+  dotnet build "$ROOT/Ensemble.sln" -c Release -nologo -v quiet >"$ROOT/artifacts/dotnet-build.log" 2>&1 \
+    || { grep -E "error|warning" "$ROOT/artifacts/dotnet-build.log" | sort -u >&2; rm -f "$STAMP.new"; exit 1; }
+  mv "$STAMP.new" "$STAMP"
+fi

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using Ensemble.Client.Commands;
+
+var root = new RootCommand("Ensemble: train teacher ensembles and distill them into one small student.")
+{
+    TrainCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

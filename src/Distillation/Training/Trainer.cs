@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Ensemble.Distillation.Data;
+using Ensemble.Distillation.Evaluation;
+using Ensemble.Distillation.Models;
+using Ensemble.Torch;
+using Ensemble.Torch.Nn;
+using Ensemble.Torch.Optim;
+
+namespace Ensemble.Distillation.Training;
+
+/// <summary>
+/// Trains a classifier with cross-entropy on hard labels: per epoch a fresh permutation from libtorch's
+/// generator, mini-batches gathered on the device, a scheduled learning rate per step, a checkpoint per epoch.
+/// A run that finds checkpoints in its directory resumes from the latest and ends with the same weights as
+/// an uninterrupted run (same seed, one thread).
+/// </summary>
+public sealed class Trainer
+{
+    private readonly ModelSpec _spec;
+    private readonly TrainingOptions _options;
+    private readonly Device _device;
+
+    /// <summary>Prepares a run; nothing is trained until <see cref="Fit"/>.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; every problem is listed.</exception>
+    public Trainer(ModelSpec spec, TrainingOptions options, Device? device = null)
+    {
+        var problems = spec.Validate().Concat(options.Validate()).ToList();
+        if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(options));
+        _spec = spec;
+        _options = options;
+        _device = device ?? Device.Cpu;
+        Torch.Torch.EnsureAvailable(_device);
+    }
+
+    /// <summary>Seeds libtorch and builds the model the spec describes; call it right before <see cref="Fit"/>.</summary>
+    public Module CreateModel(Dataset train)
+    {
+        Torch.Torch.ManualSeed(_options.Seed);
+        return ModelFactory.Create(_spec, train.ExampleShape, train.ClassCount, _device);
+    }
+
+    /// <summary>Builds the optimizer the options describe over <paramref name="model"/>'s parameters.</summary>
+    public Optimizer CreateOptimizer(Module model) => _options.Optimizer switch
+    {
+        OptimizerKind.Sgd => new Sgd(model.Parameters(), _options.LearningRate, _options.Momentum, _options.WeightDecay, _options.Nesterov),
+        OptimizerKind.AdamW => new AdamW(model.Parameters(), _options.LearningRate, weightDecay: _options.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(model), _options.Optimizer, "unknown optimizer"),
+    };
+
+    /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>, reporting each epoch.</summary>
+    public IReadOnlyList<EpochReport> Fit(Module model, DatasetTensors train, DatasetTensors? test,
+        Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
+    {
+        using var optimizer = CreateOptimizer(model);
+        var stepsPerEpoch = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
+        var totalSteps = (long)stepsPerEpoch * _options.Epochs;
+        var firstEpoch = 1;
+        if (_options.CheckpointDirectory is { } dir && TrainingCheckpoint.Latest(dir) is { } latest)
+        {
+            firstEpoch = TrainingCheckpoint.Restore(latest.Path, _spec, model, optimizer) + 1;
+        }
+
+        var reports = new List<EpochReport>();
+        for (var epoch = firstEpoch; epoch <= _options.Epochs; epoch++)
+        {
+            var report = RunEpoch(model, optimizer, train, epoch, totalSteps, cancellationToken);
+            if (test is not null && (_options.EvaluateEachEpoch || epoch == _options.Epochs))
+            {
+                var result = Evaluator.Evaluate(model, test, _options.EvaluationBatchSize, cancellationToken);
+                report = report with { TestAccuracy = result.Accuracy, TestNll = result.Nll };
+            }
+
+            if (_options.CheckpointDirectory is { } checkpoints)
+            {
+                TrainingCheckpoint.Save(checkpoints, epoch, _spec, model, optimizer);
+            }
+
+            reports.Add(report);
+            onEpoch?.Invoke(report);
+        }
+
+        return reports;
+    }
+
+    private EpochReport RunEpoch(Module model, Optimizer optimizer, DatasetTensors train, int epoch, long totalSteps, CancellationToken cancellationToken)
+    {
+        model.Train();
+        var clock = Stopwatch.StartNew();
+        double lossSum = 0;
+        var steps = 0;
+        using var permutation = Torch.Torch.Randperm(train.Count, _device);
+        for (var start = 0; start < train.Count; start += _options.BatchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = Torch.Torch.NewDisposeScope();
+            optimizer.LearningRate = LearningRateSchedule.At(_options.Schedule, _options.LearningRate, optimizer.StepCount, totalSteps);
+            var index = permutation.Narrow(0, start, Math.Min(_options.BatchSize, train.Count - start));
+            var x = train.Features.IndexSelect(0, index);
+            var y = train.Labels.IndexSelect(0, index);
+            var loss = Functional.CrossEntropy(model.Forward(x), y);
+            optimizer.ZeroGrad();
+            loss.Backward();
+            optimizer.Step();
+            lossSum += loss.Item();
+            steps++;
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new EpochReport(epoch, _options.Epochs, lossSum / steps, train.Count / seconds, seconds, optimizer.LearningRate, null, null);
+    }
+}

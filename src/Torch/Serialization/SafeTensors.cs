@@ -1,0 +1,188 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Ensemble.Torch.Serialization;
+
+/// <summary>
+/// Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
+/// (<c>{"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}}</c>),
+/// then the raw little-endian tensor bytes. Other tools (Python's safetensors, Hugging Face) load these files.
+/// </summary>
+public static class SafeTensors
+{
+    private const int MaxHeaderBytes = 100 * 1024 * 1024;
+
+    /// <summary>Writes <paramref name="tensors"/> atomically: a temporary file in the same directory, flushed, then renamed.</summary>
+    public static void Save(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var ordered = tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToArray();
+        var header = new JsonObject();
+        if (metadata is { Count: > 0 })
+        {
+            var meta = new JsonObject();
+            foreach (var (k, v) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal)) meta[k] = v;
+            header["__metadata__"] = meta;
+        }
+
+        long offset = 0;
+        foreach (var (name, tensor) in ordered)
+        {
+            var bytes = tensor.NumEl * tensor.DType.ElementSize();
+            header[name] = new JsonObject
+            {
+                ["dtype"] = DTypeName(tensor.DType),
+                ["shape"] = new JsonArray(tensor.Shape.Select(s => (JsonNode)s).ToArray()),
+                ["data_offsets"] = new JsonArray(offset, offset + bytes),
+            };
+            offset += bytes;
+        }
+
+        var headerBytes = System.Text.Encoding.UTF8.GetBytes(header.ToJsonString());
+        // Pad the header with spaces so the data starts 8-byte aligned, as the reference implementation does.
+        var padded = (headerBytes.Length + 7) / 8 * 8;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                Span<byte> length = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)padded);
+                stream.Write(length);
+                stream.Write(headerBytes);
+                for (var i = headerBytes.Length; i < padded; i++) stream.WriteByte((byte)' ');
+                foreach (var (_, tensor) in ordered)
+                {
+                    var buffer = new byte[tensor.NumEl * tensor.DType.ElementSize()];
+                    tensor.CopyTo<byte>(buffer);
+                    stream.Write(buffer);
+                }
+
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>Reads a safetensors file onto <paramref name="device"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not valid safetensors; the message names the file and the problem.</exception>
+    public static SafeTensorsFile Load(string path, Device? device = null)
+    {
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length < 8) throw Invalid(path, $"{bytes.Length} bytes is too short for a header length");
+        var headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (headerLength > MaxHeaderBytes || 8 + (long)headerLength > bytes.Length)
+        {
+            throw Invalid(path, $"header length {headerLength} does not fit in a {bytes.Length}-byte file");
+        }
+
+        JsonObject header;
+        try
+        {
+            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength))?.AsObject() ?? throw Invalid(path, "header is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(path, $"header is not valid JSON ({e.Message})");
+        }
+
+        var dataStart = 8 + (long)headerLength;
+        var dataLength = bytes.Length - dataStart;
+        var metadata = new Dictionary<string, string>();
+        var tensors = new Dictionary<string, Tensor>();
+        try
+        {
+            foreach (var (name, node) in header)
+            {
+                if (name == "__metadata__")
+                {
+                    foreach (var (k, v) in node!.AsObject()) metadata[k] = v!.GetValue<string>();
+                    continue;
+                }
+
+                var entry = node as JsonObject ?? throw Invalid(path, $"tensor '{name}' has no description");
+                var type = ParseDType(path, name, entry["dtype"]?.GetValue<string>());
+                var shape = entry["shape"]?.AsArray().Select(s => s!.GetValue<long>()).ToArray() ?? throw Invalid(path, $"tensor '{name}' has no shape");
+                var offsets = entry["data_offsets"]?.AsArray().Select(s => s!.GetValue<long>()).ToArray();
+                if (offsets is not { Length: 2 } || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
+                {
+                    throw Invalid(path, $"tensor '{name}' has data offsets outside the {dataLength}-byte data section");
+                }
+
+                var expected = shape.Aggregate(1L, (a, b) => a * b) * type.ElementSize();
+                if (offsets[1] - offsets[0] != expected)
+                {
+                    throw Invalid(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}] needs {expected} bytes, the header gives {offsets[1] - offsets[0]}");
+                }
+
+                var data = bytes.AsSpan((int)(dataStart + offsets[0]), (int)expected);
+                tensors[name] = FromBytes(data, type, shape, device).DetachFromDisposeScope();
+            }
+        }
+        catch
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+            throw;
+        }
+
+        return new SafeTensorsFile(tensors, metadata);
+    }
+
+    private static Tensor FromBytes(ReadOnlySpan<byte> data, ScalarType type, long[] shape, Device? device)
+    {
+        // Reinterpret the bytes as the element type; the native side copies them.
+        return type switch
+            {
+                ScalarType.Float32 => Torch.FromArray(MemoryMarshal.Cast<byte, float>(data), shape, device),
+                ScalarType.Float64 => Torch.FromArray(MemoryMarshal.Cast<byte, double>(data), shape, device),
+                ScalarType.Int64 => Torch.FromArray(MemoryMarshal.Cast<byte, long>(data), shape, device),
+                ScalarType.Int32 => Torch.FromArray(MemoryMarshal.Cast<byte, int>(data), shape, device),
+                ScalarType.Int16 => Torch.FromArray(MemoryMarshal.Cast<byte, short>(data), shape, device),
+                ScalarType.Int8 => Torch.FromArray(MemoryMarshal.Cast<byte, sbyte>(data), shape, device),
+                ScalarType.UInt8 => Torch.FromArray(data, shape, device),
+                ScalarType.Bool => Torch.FromArray(MemoryMarshal.Cast<byte, bool>(data), shape, device),
+                ScalarType.Float16 => Torch.FromArray(MemoryMarshal.Cast<byte, Half>(data), shape, device),
+                _ => throw new NotSupportedException($"{type} tensors cannot be loaded"),
+            };
+    }
+
+    private static string DTypeName(ScalarType type) => type switch
+    {
+        ScalarType.Float32 => "F32",
+        ScalarType.Float64 => "F64",
+        ScalarType.Float16 => "F16",
+        ScalarType.BFloat16 => "BF16",
+        ScalarType.Int64 => "I64",
+        ScalarType.Int32 => "I32",
+        ScalarType.Int16 => "I16",
+        ScalarType.Int8 => "I8",
+        ScalarType.UInt8 => "U8",
+        ScalarType.Bool => "BOOL",
+        _ => throw new NotSupportedException($"{type} has no safetensors name"),
+    };
+
+    private static ScalarType ParseDType(string path, string name, string? dtype) => dtype switch
+    {
+        "F32" => ScalarType.Float32,
+        "F64" => ScalarType.Float64,
+        "F16" => ScalarType.Float16,
+        "I64" => ScalarType.Int64,
+        "I32" => ScalarType.Int32,
+        "I16" => ScalarType.Int16,
+        "I8" => ScalarType.Int8,
+        "U8" => ScalarType.UInt8,
+        "BOOL" => ScalarType.Bool,
+        _ => throw Invalid(path, $"tensor '{name}' has unsupported dtype '{dtype}'"),
+    };
+
+    private static InvalidDataException Invalid(string path, string problem) => new($"{path}: not a valid safetensors file: {problem}");
+}

@@ -1,0 +1,45 @@
+using Ensemble.Distillation.Models;
+using Ensemble.Torch;
+
+namespace Ensemble.Distillation.Tests.Models;
+
+public class ModelFactoryTests
+{
+    [Fact]
+    public void Mlp784_1200_1200_10_HasTheParameterCountOfItsLayers()
+    {
+        using var model = ModelFactory.Create(ModelSpec.DefaultMlp, [1, 28, 28], 10);
+        // (784·1200 + 1200) + (1200·1200 + 1200) + (1200·10 + 10)
+        Assert.Equal(2_395_210, model.ParameterCount);
+        Assert.Equal(["layers.0.weight", "layers.0.bias", "layers.3.weight", "layers.3.bias", "layers.6.weight", "layers.6.bias"],
+            model.NamedParameters().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Cnn_MapsImagesToLogits_AndHasTheParameterCountOfItsLayers()
+    {
+        using var scope = Torch.Torch.NewDisposeScope();
+        using var model = ModelFactory.Create(ModelSpec.DefaultCnn, [1, 28, 28], 10);
+        // conv 1→32 (288+32), bn (64), conv 32→64 (18432+64), bn (128), fc 3136→128 (401408+128), fc 128→10 (1290)
+        Assert.Equal(421_834, model.ParameterCount);
+        var logits = model.Forward(Torch.Torch.Randn([5, 784]));
+        Assert.Equal([5L, 10L], logits.Shape);
+        Assert.Contains(model.NamedBuffers(), b => b.Name == "features.1.running_mean");
+    }
+
+    [Fact]
+    public void Cnn_OnVectorData_IsRejectedWithTheShape()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(ModelSpec.DefaultCnn, [32], 10));
+        Assert.Contains("[32]", e.Message);
+    }
+
+    [Fact]
+    public void InvalidSpec_ListsEveryProblem()
+    {
+        var spec = ModelSpec.DefaultMlp with { Hidden = [0], Dropout = 1.5 };
+        var e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(spec, [4], 2));
+        Assert.Contains("model.hidden", e.Message);
+        Assert.Contains("model.dropout", e.Message);
+    }
+}
