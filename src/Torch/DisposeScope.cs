@@ -51,12 +51,12 @@ public sealed class DisposeScope : IDisposable
             return;
         }
 
-        _disposed = true;
         if (!ReferenceEquals(t_current, this))
         {
             throw new InvalidOperationException("dispose scopes must be disposed innermost first, on the thread that opened them");
         }
 
+        _disposed = true;
         t_current = _outer;
         foreach (var tensor in _owned)
         {

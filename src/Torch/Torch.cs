@@ -4,7 +4,7 @@ using N = Ensemble.Torch.Internal.NativeMethods;
 namespace Ensemble.Torch;
 
 /// <summary>Process-wide libtorch settings and tensor factories.</summary>
-public static class Torch
+public static unsafe class Torch
 {
     /// <summary>The libtorch version the native library was built against.</summary>
     public static string Version => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(N.ens_torch_version()) ?? "unknown";
@@ -79,6 +79,23 @@ public static class Torch
         }
     }
 
+    /// <summary>A tensor of <paramref name="type"/> whose little-endian element bytes are <paramref name="data"/>.</summary>
+    public static unsafe Tensor FromBytes(ReadOnlySpan<byte> data, ScalarType type, long[] shape, Device? device = null)
+    {
+        var count = shape.Aggregate(1L, (a, b) => a * b);
+        if (count * type.ElementSize() != data.Length)
+        {
+            throw new ArgumentException($"shape [{string.Join(", ", shape)}] of {type} needs {count * type.ElementSize()} bytes but {data.Length} were given", nameof(data));
+        }
+
+        var d = device ?? Device.Cpu;
+        fixed (byte* p = data)
+        fixed (long* s = shape)
+        {
+            return new Tensor(N.ens_from_data(p, s, shape.Length, (int)type, (int)d.Type, d.Index));
+        }
+    }
+
     /// <summary>A one-dimensional tensor holding a copy of <paramref name="data"/>.</summary>
     public static Tensor FromArray<T>(T[] data, Device? device = null) where T : unmanaged =>
         FromArray<T>(data, [data.LongLength], device);
@@ -88,18 +105,12 @@ public static class Torch
         Full([], value, type, device);
 
     /// <summary>Zeros.</summary>
-    public static unsafe Tensor Zeros(long[] shape, ScalarType type = ScalarType.Float32, Device? device = null)
-    {
-        var d = device ?? Device.Cpu;
-        fixed (long* s = shape) return new Tensor(N.ens_zeros(s, shape.Length, (int)type, (int)d.Type, d.Index));
-    }
+    public static Tensor Zeros(long[] shape, ScalarType type = ScalarType.Float32, Device? device = null) =>
+        Create(N.ens_zeros, shape, type, device);
 
     /// <summary>Ones.</summary>
-    public static unsafe Tensor Ones(long[] shape, ScalarType type = ScalarType.Float32, Device? device = null)
-    {
-        var d = device ?? Device.Cpu;
-        fixed (long* s = shape) return new Tensor(N.ens_ones(s, shape.Length, (int)type, (int)d.Type, d.Index));
-    }
+    public static Tensor Ones(long[] shape, ScalarType type = ScalarType.Float32, Device? device = null) =>
+        Create(N.ens_ones, shape, type, device);
 
     /// <summary>Every element <paramref name="value"/>.</summary>
     public static unsafe Tensor Full(long[] shape, double value, ScalarType type = ScalarType.Float32, Device? device = null)
@@ -109,17 +120,19 @@ public static class Torch
     }
 
     /// <summary>Samples of U(0, 1).</summary>
-    public static unsafe Tensor Rand(long[] shape, ScalarType type = ScalarType.Float32, Device? device = null)
-    {
-        var d = device ?? Device.Cpu;
-        fixed (long* s = shape) return new Tensor(N.ens_rand(s, shape.Length, (int)type, (int)d.Type, d.Index));
-    }
+    public static Tensor Rand(long[] shape, ScalarType type = ScalarType.Float32, Device? device = null) =>
+        Create(N.ens_rand, shape, type, device);
 
     /// <summary>Samples of N(0, 1).</summary>
-    public static unsafe Tensor Randn(long[] shape, ScalarType type = ScalarType.Float32, Device? device = null)
+    public static Tensor Randn(long[] shape, ScalarType type = ScalarType.Float32, Device? device = null) =>
+        Create(N.ens_randn, shape, type, device);
+
+    private unsafe delegate nint ShapeFactory(long* shape, int ndim, int dtype, int deviceType, int deviceIndex);
+
+    private static unsafe Tensor Create(ShapeFactory factory, long[] shape, ScalarType type, Device? device)
     {
         var d = device ?? Device.Cpu;
-        fixed (long* s = shape) return new Tensor(N.ens_randn(s, shape.Length, (int)type, (int)d.Type, d.Index));
+        fixed (long* s = shape) return new Tensor(factory(s, shape.Length, (int)type, (int)d.Type, d.Index));
     }
 
     /// <summary>A random permutation of 0…n−1 (int64) from libtorch's generator.</summary>

@@ -44,11 +44,11 @@ public static class TrainCommand
             seed, threads, device, output, checkpoints, noEval, json,
         };
 
-        command.SetAction((parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Run(() =>
         {
             var kind = parse.GetValue(model) == "cnn" ? ModelKind.Cnn : ModelKind.Mlp;
             var spec = kind == ModelKind.Cnn ? ModelSpec.DefaultCnn : ModelSpec.DefaultMlp;
-            var request = new TrainRequest
+            return new TrainRequest
             {
                 Spec = spec with
                 {
@@ -75,8 +75,7 @@ public static class TrainCommand
                 Output = parse.GetValue(output),
                 Json = parse.GetValue(json),
             };
-            return Task.FromResult(Run(request, cancellationToken));
-        });
+        }, cancellationToken)));
         return command;
     }
 
@@ -103,10 +102,11 @@ public static class TrainCommand
         public bool Json { get; init; }
     }
 
-    private static int Run(TrainRequest request, CancellationToken cancellationToken)
+    private static int Run(Func<TrainRequest> parse, CancellationToken cancellationToken)
     {
         try
         {
+            var request = parse();
             if (request.Threads < 1) throw new ArgumentException($"--threads: must be ≥ 1, not {request.Threads}");
             if (request.Subset is < 1) throw new ArgumentException($"--subset: must be ≥ 1, not {request.Subset}");
             if (request.TestSubset is < 1) throw new ArgumentException($"--test-subset: must be ≥ 1, not {request.TestSubset}");

@@ -88,7 +88,7 @@ public static class SafeTensors
         JsonObject header;
         try
         {
-            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength))?.AsObject() ?? throw Invalid(path, "header is not a JSON object");
+            header = JsonNode.Parse(bytes.AsSpan(8, (int)headerLength)) as JsonObject ?? throw Invalid(path, "header is not a JSON object");
         }
         catch (JsonException e)
         {
@@ -112,6 +112,7 @@ public static class SafeTensors
                 var entry = node as JsonObject ?? throw Invalid(path, $"tensor '{name}' has no description");
                 var type = ParseDType(path, name, entry["dtype"]?.GetValue<string>());
                 var shape = entry["shape"]?.AsArray().Select(s => s!.GetValue<long>()).ToArray() ?? throw Invalid(path, $"tensor '{name}' has no shape");
+                if (shape.Any(s => s < 0)) throw Invalid(path, $"tensor '{name}' has a negative dimension in [{string.Join(", ", shape)}]");
                 var offsets = entry["data_offsets"]?.AsArray().Select(s => s!.GetValue<long>()).ToArray();
                 if (offsets is not { Length: 2 } || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
                 {
@@ -125,8 +126,14 @@ public static class SafeTensors
                 }
 
                 var data = bytes.AsSpan((int)(dataStart + offsets[0]), (int)expected);
-                tensors[name] = FromBytes(data, type, shape, device).DetachFromDisposeScope();
+                tensors[name] = Torch.FromBytes(data, type, shape, device).DetachFromDisposeScope();
             }
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
+        {
+            // A header value of the wrong JSON kind (System.Text.Json.Nodes reports those this way).
+            foreach (var t in tensors.Values) t.Dispose();
+            throw Invalid(path, $"malformed header ({e.Message})");
         }
         catch
         {
@@ -135,24 +142,6 @@ public static class SafeTensors
         }
 
         return new SafeTensorsFile(tensors, metadata);
-    }
-
-    private static Tensor FromBytes(ReadOnlySpan<byte> data, ScalarType type, long[] shape, Device? device)
-    {
-        // Reinterpret the bytes as the element type; the native side copies them.
-        return type switch
-            {
-                ScalarType.Float32 => Torch.FromArray(MemoryMarshal.Cast<byte, float>(data), shape, device),
-                ScalarType.Float64 => Torch.FromArray(MemoryMarshal.Cast<byte, double>(data), shape, device),
-                ScalarType.Int64 => Torch.FromArray(MemoryMarshal.Cast<byte, long>(data), shape, device),
-                ScalarType.Int32 => Torch.FromArray(MemoryMarshal.Cast<byte, int>(data), shape, device),
-                ScalarType.Int16 => Torch.FromArray(MemoryMarshal.Cast<byte, short>(data), shape, device),
-                ScalarType.Int8 => Torch.FromArray(MemoryMarshal.Cast<byte, sbyte>(data), shape, device),
-                ScalarType.UInt8 => Torch.FromArray(data, shape, device),
-                ScalarType.Bool => Torch.FromArray(MemoryMarshal.Cast<byte, bool>(data), shape, device),
-                ScalarType.Float16 => Torch.FromArray(MemoryMarshal.Cast<byte, Half>(data), shape, device),
-                _ => throw new NotSupportedException($"{type} tensors cannot be loaded"),
-            };
     }
 
     private static string DTypeName(ScalarType type) => type switch
@@ -175,6 +164,7 @@ public static class SafeTensors
         "F32" => ScalarType.Float32,
         "F64" => ScalarType.Float64,
         "F16" => ScalarType.Float16,
+        "BF16" => ScalarType.BFloat16,
         "I64" => ScalarType.Int64,
         "I32" => ScalarType.Int32,
         "I16" => ScalarType.Int16,

@@ -37,6 +37,13 @@ inline at::TensorOptions options(int dtype, int device_type, int device_index) {
   return at::TensorOptions().dtype(static_cast<at::ScalarType>(dtype)).device(device);
 }
 
+// libtorch refuses a floating-point alpha for integer tensors; pass whole numbers as integers.
+inline at::Scalar alpha_for(const at::Tensor& t, double alpha) {
+  if (at::isIntegralType(t.scalar_type(), /*includeBool=*/true) && alpha == static_cast<double>(static_cast<int64_t>(alpha)))
+    return at::Scalar(static_cast<int64_t>(alpha));
+  return at::Scalar(alpha);
+}
+
 inline int64_t reduction(int r) {
   switch (r) {
     case 0: return at::Reduction::None;

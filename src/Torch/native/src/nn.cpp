@@ -76,7 +76,7 @@ ens_tensor ens_mse_loss(ens_tensor a, ens_tensor b, int reduction) {
   ENS_TENSOR(at::mse_loss(T(a), T(b), ens::reduction(reduction)))
 }
 
-int ens_add_(ens_tensor t, ens_tensor other, double alpha) { return in_place([&] { T(t).add_(T(other), alpha); }); }
+int ens_add_(ens_tensor t, ens_tensor other, double alpha) { return in_place([&] { T(t).add_(T(other), ens::alpha_for(T(t), alpha)); }); }
 
 int ens_mul_(ens_tensor t, ens_tensor other) { return in_place([&] { T(t).mul_(T(other)); }); }
 

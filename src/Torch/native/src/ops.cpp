@@ -39,7 +39,7 @@ ENS_UNARY(relu, T(a).relu())
 ENS_UNARY(sigmoid, T(a).sigmoid())
 ENS_UNARY(tanh, T(a).tanh())
 
-ens_tensor ens_add(ens_tensor a, ens_tensor b, double alpha) { ENS_TENSOR(at::add(T(a), T(b), alpha)) }
+ens_tensor ens_add(ens_tensor a, ens_tensor b, double alpha) { ENS_TENSOR(at::add(T(a), T(b), ens::alpha_for(T(a), alpha))) }
 ENS_BINARY(sub, T(a) - T(b))
 ENS_BINARY(mul, T(a) * T(b))
 ENS_BINARY(div, T(a) / T(b))

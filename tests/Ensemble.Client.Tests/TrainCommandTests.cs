@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Ensemble.Torch.Serialization;
+
+namespace Ensemble.Client.Tests;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Train_Json_PrintsOneObjectPerEpoch_AndWritesLoadableWeights()
+    {
+        var weights = Path.Combine(_directory, "mlp.safetensors");
+        var (code, stdout, stderr) = CliProcess.Run("train", "--model", "mlp", "--hidden", "64", "--epochs", "2", "--subset", "2000",
+            "--test-subset", "1000", "--threads", "2", "--json", "--out", weights);
+
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        for (var i = 0; i < 2; i++)
+        {
+            using var doc = JsonDocument.Parse(lines[i]);
+            var root = doc.RootElement;
+            Assert.Equal(i + 1, root.GetProperty("epoch").GetInt32());
+            Assert.InRange(root.GetProperty("loss").GetDouble(), 0.01, 3.0);
+            Assert.True(root.GetProperty("samples_per_second").GetDouble() > 0);
+            // 10 classes: a network that learned nothing sits near 0.10.
+            Assert.InRange(root.GetProperty("test_accuracy").GetDouble(), 0.6, 1.0);
+        }
+
+        using var file = SafeTensors.Load(weights);
+        Assert.Equal([64L, 784L], file.Tensors["layers.0.weight"].Shape);
+        Assert.Equal([10L, 64L], file.Tensors["layers.3.weight"].Shape);
+        Assert.Contains("Ankle boot", file.Metadata["classes"]);
+    }
+
+    [Fact]
+    public void Train_MissingDataDirectory_ExitsWithBadInputAndNamesTheDirectory()
+    {
+        var missing = Path.Combine(_directory, "no-such-data");
+        var (code, stdout, stderr) = CliProcess.Run("train", "--data", missing, "--epochs", "1");
+
+        Assert.Equal(2, code);
+        Assert.Contains(missing, stderr);
+        Assert.Equal("", stdout);
+    }
+
+    [Fact]
+    public void Train_CorruptIdxFile_ExitsWithBadInputAndNamesTheFile()
+    {
+        foreach (var name in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+        {
+            File.WriteAllBytes(Path.Combine(_directory, name), [0, 0, 8, 3, 0, 0]);
+        }
+
+        var (code, _, stderr) = CliProcess.Run("train", "--data", _directory, "--epochs", "1");
+
+        Assert.Equal(2, code);
+        Assert.Contains("train-images-idx3-ubyte", stderr);
+    }
+
+    [Theory]
+    [InlineData("--device", "gpu", "'gpu' is not a device")]
+    [InlineData("--hidden", "100,x", "--hidden: 'x'")]
+    [InlineData("--threads", "0", "--threads: must be ≥ 1")]
+    [InlineData("--epochs", "0", "training.epochs: must be ≥ 1")]
+    public void Train_BadOption_ExitsWithBadInputAndSaysWhichOption(string option, string value, string expected)
+    {
+        var (code, _, stderr) = CliProcess.Run("train", option, value, "--subset", "100");
+
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public void Train_CudaDeviceOnACpuOnlyBuild_ExitsWithBadInputBeforeLoadingData()
+    {
+        if (Ensemble.Torch.Torch.CudaIsAvailable) return; // the point is the message on CPU-only machines
+        var (code, _, stderr) = CliProcess.Run("train", "--device", "cuda:0", "--subset", "100");
+
+        Assert.Equal(2, code);
+        Assert.Contains("cuda:0 is not available", stderr);
+    }
+
+    [Fact]
+    public void Train_OutputInAMissingDirectory_FailsBeforeTraining()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("train", "--out", Path.Combine(_directory, "nope", "w.safetensors"), "--subset", "100");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--out", stderr);
+        Assert.DoesNotContain("epoch", stdout);
+    }
+}
