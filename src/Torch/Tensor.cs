@@ -86,8 +86,8 @@ public sealed partial class Tensor : IDisposable
     public void Backward(Tensor? gradient = null, bool retainGraph = false) =>
         Native.Check(NativeMethods.ens_backward(Handle, gradient?.Handle ?? TensorHandle.Null, retainGraph ? 1 : 0));
 
-    /// <summary>Drops the accumulated gradient (the next backward allocates a fresh one).</summary>
-    public void ZeroGrad() => Native.Check(NativeMethods.ens_zero_grad(Handle));
+    /// <summary>Zeroes the accumulated gradient in place, or drops it when <paramref name="setToNone"/> (the next backward then allocates a fresh one).</summary>
+    public void ZeroGrad(bool setToNone = false) => Native.Check(NativeMethods.ens_zero_grad(Handle, setToNone ? 1 : 0));
 
     /// <summary>The value of a one-element tensor.</summary>
     public double Item()

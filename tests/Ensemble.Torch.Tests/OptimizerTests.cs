@@ -191,7 +191,7 @@ public sealed class OptimizerTests
     }
 
     [Fact]
-    public void ZeroGrad_ClearsEveryParametersGradient()
+    public void ZeroGrad_ZeroesEveryParametersGradientInPlace_OrDropsItWhenSetToNone()
     {
         using var p = NewParameter();
         using var sgd = new Sgd([p], learningRate: 0.1);
@@ -199,7 +199,9 @@ public sealed class OptimizerTests
         Assert.NotNull(p.Grad);
 
         sgd.ZeroGrad();
+        using (Torch.NewDisposeScope()) Assert.All(p.Grad!.ToArray<double>(), g => Assert.Equal(0.0, g));
 
+        sgd.ZeroGrad(setToNone: true);
         Assert.Null(p.Grad);
     }
 

@@ -311,6 +311,8 @@ public sealed class TensorTests
         (x * 3.0).Sum().Backward();
         Assert.Equal([5.0, -1, 9], x.Grad!.ToArray<double>());
         x.ZeroGrad();
+        Assert.Equal([0.0, 0, 0], x.Grad!.ToArray<double>());
+        x.ZeroGrad(setToNone: true);
         Assert.Null(x.Grad);
         var y = x * 2.0;
         y.Backward(Torch.FromArray<double>([1, 10, 100]));

@@ -120,5 +120,5 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int ens_set_requires_grad(TensorHandle t, int requiresGrad);
     [LibraryImport(Library)] internal static partial int ens_backward(TensorHandle t, TensorHandle grad, int retainGraph);
     [LibraryImport(Library)] internal static partial nint ens_grad(TensorHandle t);
-    [LibraryImport(Library)] internal static partial int ens_zero_grad(TensorHandle t);
+    [LibraryImport(Library)] internal static partial int ens_zero_grad(TensorHandle t, int setToNone);
 }

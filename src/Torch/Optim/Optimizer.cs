@@ -45,10 +45,10 @@ public abstract class Optimizer : IDisposable
         }
     }
 
-    /// <summary>Drops every parameter's gradient.</summary>
-    public void ZeroGrad()
+    /// <summary>Zeroes every parameter's gradient in place (or drops them when <paramref name="setToNone"/>).</summary>
+    public void ZeroGrad(bool setToNone = false)
     {
-        foreach (var p in Parameters) p.ZeroGrad();
+        foreach (var p in Parameters) p.ZeroGrad(setToNone);
     }
 
     /// <summary>Updates parameter <paramref name="index"/> in place (no grad mode, inside a dispose scope).</summary>

@@ -105,15 +105,16 @@ public static class SafeTensors
             {
                 if (name == "__metadata__")
                 {
-                    foreach (var (k, v) in node!.AsObject()) metadata[k] = v!.GetValue<string>();
+                    var map = node as JsonObject ?? throw Invalid(path, "__metadata__ is not an object");
+                    foreach (var (k, v) in map) metadata[k] = v?.GetValue<string>() ?? throw Invalid(path, $"metadata '{k}' is null");
                     continue;
                 }
 
                 var entry = node as JsonObject ?? throw Invalid(path, $"tensor '{name}' has no description");
                 var type = ParseDType(path, name, entry["dtype"]?.GetValue<string>());
-                var shape = entry["shape"]?.AsArray().Select(s => s!.GetValue<long>()).ToArray() ?? throw Invalid(path, $"tensor '{name}' has no shape");
+                var shape = entry["shape"]?.AsArray().Select(s => Number(path, name, s)).ToArray() ?? throw Invalid(path, $"tensor '{name}' has no shape");
                 if (shape.Any(s => s < 0)) throw Invalid(path, $"tensor '{name}' has a negative dimension in [{string.Join(", ", shape)}]");
-                var offsets = entry["data_offsets"]?.AsArray().Select(s => s!.GetValue<long>()).ToArray();
+                var offsets = entry["data_offsets"]?.AsArray().Select(s => Number(path, name, s)).ToArray();
                 if (offsets is not { Length: 2 } || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
                 {
                     throw Invalid(path, $"tensor '{name}' has data offsets outside the {dataLength}-byte data section");
@@ -129,7 +130,7 @@ public static class SafeTensors
                 tensors[name] = Torch.FromBytes(data, type, shape, device).DetachFromDisposeScope();
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
         {
             // A header value of the wrong JSON kind (System.Text.Json.Nodes reports those this way).
             foreach (var t in tensors.Values) t.Dispose();
@@ -143,6 +144,9 @@ public static class SafeTensors
 
         return new SafeTensorsFile(tensors, metadata);
     }
+
+    private static long Number(string path, string name, JsonNode? node) =>
+        node?.GetValue<long>() ?? throw Invalid(path, $"tensor '{name}' has a null where a number belongs");
 
     private static string DTypeName(ScalarType type) => type switch
     {

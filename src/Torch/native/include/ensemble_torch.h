@@ -152,7 +152,8 @@ ENS_API int ens_set_requires_grad(ens_tensor t, int requires_grad);
 ENS_API int ens_backward(ens_tensor t, ens_tensor grad, int retain_graph);
 /* Returns a handle to t's gradient, or NULL with no error when t has none. */
 ENS_API ens_tensor ens_grad(ens_tensor t);
-ENS_API int ens_zero_grad(ens_tensor t);
+/* set_to_none: drop the gradient (the next backward allocates); else zero it in place and keep the buffer. */
+ENS_API int ens_zero_grad(ens_tensor t, int set_to_none);
 
 #ifdef __cplusplus
 }

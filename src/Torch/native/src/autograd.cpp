@@ -21,9 +21,18 @@ ens_tensor ens_grad(ens_tensor t) {
   ENS_CATCH(nullptr)
 }
 
-int ens_zero_grad(ens_tensor t) {
-  // Like optimizer.zero_grad(set_to_none=True): the next backward allocates afresh.
-  ENS_STATUS(T(t).mutable_grad().reset())
+int ens_zero_grad(ens_tensor t, int set_to_none) {
+  // Zeroing in place (libtorch 1.13's C++ default) lets backward accumulate into the same buffers every
+  // step instead of allocating (and page-faulting) fresh gradients: measurably faster on CPU.
+  ENS_STATUS({
+    auto& grad = T(t).mutable_grad();
+    if (set_to_none != 0) {
+      grad.reset();
+    } else if (grad.defined()) {
+      grad.detach_();
+      grad.zero_();
+    }
+  })
 }
 
 }
