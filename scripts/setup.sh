@@ -38,6 +38,7 @@ if [[ "$blas" != *openblas* ]]; then
 fi
 
 # 2. The native binding, rebuilt when its sources change.
+mkdir -p "$ROOT/artifacts"
 NATIVE_SRC="$ROOT/src/Torch/native"
 NATIVE_BUILD="$ROOT/artifacts/native-build"
 NATIVE_LIB="$ROOT/artifacts/native/libensemble_torch.so"
