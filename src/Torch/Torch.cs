@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Ensemble.Torch.Internal;
 using N = Ensemble.Torch.Internal.NativeMethods;
 
@@ -7,7 +8,7 @@ namespace Ensemble.Torch;
 public static unsafe class Torch
 {
     /// <summary>The libtorch version the native library was built against.</summary>
-    public static string Version => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(N.ens_torch_version()) ?? "unknown";
+    public static string Version => Marshal.PtrToStringUTF8(N.ens_torch_version()) ?? "unknown";
 
     /// <summary>Native tensors currently alive in this process (every handle not yet freed).</summary>
     public static long LiveTensorCount => N.ens_live_tensors();
@@ -62,32 +63,34 @@ public static unsafe class Torch
     }
 
     /// <summary>A tensor holding a copy of <paramref name="data"/> with the given shape.</summary>
-    public static unsafe Tensor FromArray<T>(ReadOnlySpan<T> data, long[] shape, Device? device = null) where T : unmanaged
+    public static Tensor FromArray<T>(ReadOnlySpan<T> data, long[] shape, Device? device = null) where T : unmanaged
     {
-        long count = 1;
-        foreach (var s in shape) count *= s;
+        var count = ElementCount(shape);
         if (count != data.Length)
         {
             throw new ArgumentException($"shape [{string.Join(", ", shape)}] holds {count} elements but {data.Length} were given", nameof(shape));
         }
 
-        var d = device ?? Device.Cpu;
-        fixed (T* p = data)
-        fixed (long* s = shape)
-        {
-            return new Tensor(N.ens_from_data(p, s, shape.Length, (int)ScalarTypes.Of<T>(), (int)d.Type, d.Index));
-        }
+        return FromData(MemoryMarshal.AsBytes(data), ScalarTypes.Of<T>(), shape, device);
     }
 
     /// <summary>A tensor of <paramref name="type"/> whose little-endian element bytes are <paramref name="data"/>.</summary>
-    public static unsafe Tensor FromBytes(ReadOnlySpan<byte> data, ScalarType type, long[] shape, Device? device = null)
+    public static Tensor FromBytes(ReadOnlySpan<byte> data, ScalarType type, long[] shape, Device? device = null)
     {
-        var count = shape.Aggregate(1L, (a, b) => a * b);
-        if (count * type.ElementSize() != data.Length)
+        var bytes = ElementCount(shape) * type.ElementSize();
+        if (bytes != data.Length)
         {
-            throw new ArgumentException($"shape [{string.Join(", ", shape)}] of {type} needs {count * type.ElementSize()} bytes but {data.Length} were given", nameof(data));
+            throw new ArgumentException($"shape [{string.Join(", ", shape)}] of {type} needs {bytes} bytes but {data.Length} were given", nameof(data));
         }
 
+        return FromData(data, type, shape, device);
+    }
+
+    private static long ElementCount(long[] shape) => shape.Aggregate(1L, (a, b) => a * b);
+
+    // The one native copy behind both factories; callers have checked that data fits the shape.
+    private static Tensor FromData(ReadOnlySpan<byte> data, ScalarType type, long[] shape, Device? device)
+    {
         var d = device ?? Device.Cpu;
         fixed (byte* p = data)
         fixed (long* s = shape)
@@ -113,7 +116,7 @@ public static unsafe class Torch
         Create(N.ens_ones, shape, type, device);
 
     /// <summary>Every element <paramref name="value"/>.</summary>
-    public static unsafe Tensor Full(long[] shape, double value, ScalarType type = ScalarType.Float32, Device? device = null)
+    public static Tensor Full(long[] shape, double value, ScalarType type = ScalarType.Float32, Device? device = null)
     {
         var d = device ?? Device.Cpu;
         fixed (long* s = shape) return new Tensor(N.ens_full(s, shape.Length, value, (int)type, (int)d.Type, d.Index));
@@ -127,9 +130,9 @@ public static unsafe class Torch
     public static Tensor Randn(long[] shape, ScalarType type = ScalarType.Float32, Device? device = null) =>
         Create(N.ens_randn, shape, type, device);
 
-    private unsafe delegate nint ShapeFactory(long* shape, int ndim, int dtype, int deviceType, int deviceIndex);
+    private delegate nint ShapeFactory(long* shape, int ndim, int dtype, int deviceType, int deviceIndex);
 
-    private static unsafe Tensor Create(ShapeFactory factory, long[] shape, ScalarType type, Device? device)
+    private static Tensor Create(ShapeFactory factory, long[] shape, ScalarType type, Device? device)
     {
         var d = device ?? Device.Cpu;
         fixed (long* s = shape) return new Tensor(factory(s, shape.Length, (int)type, (int)d.Type, d.Index));

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -130,15 +129,11 @@ public static class SafeTensors
                 tensors[name] = Torch.FromBytes(data, type, shape, device).DetachFromDisposeScope();
             }
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        catch (Exception e)
         {
+            foreach (var t in tensors.Values) t.Dispose();
             // A header value of the wrong JSON kind (System.Text.Json.Nodes reports those this way).
-            foreach (var t in tensors.Values) t.Dispose();
-            throw Invalid(path, $"malformed header ({e.Message})");
-        }
-        catch
-        {
-            foreach (var t in tensors.Values) t.Dispose();
+            if (e is InvalidOperationException or FormatException) throw Invalid(path, $"malformed header ({e.Message})");
             throw;
         }
 
