@@ -10,7 +10,7 @@ public sealed class DisposeScopeTests
     [Fact]
     public void Dispose_FreesEveryTensorCreatedInside()
     {
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
         Tensor a, b, c;
         using (var scope = Torch.NewDisposeScope())
         {
@@ -33,7 +33,7 @@ public sealed class DisposeScopeTests
     [Fact]
     public void MoveToOuterScope_KeepsTensorAliveUntilTheOuterScopeEnds()
     {
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
         Tensor kept, temporary;
         using (var outer = Torch.NewDisposeScope())
         {
@@ -59,7 +59,7 @@ public sealed class DisposeScopeTests
     [Fact]
     public void DetachFromDisposeScope_KeepsTensorAliveAfterEveryScope()
     {
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
         Tensor detached;
         using (Torch.NewDisposeScope())
         {
@@ -79,7 +79,7 @@ public sealed class DisposeScopeTests
     [Fact]
     public void Dispose_TensorAlreadyDisposedByHand_IsNotFreedTwice()
     {
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
         using (Torch.NewDisposeScope())
         {
             var t = Torch.Ones([2]);
@@ -112,7 +112,7 @@ public sealed class DisposeScopeTests
         // freed and it stays the thread's current scope for good, collecting every later tensor.
         RunOnOwnThread(() =>
         {
-            var before = Torch.LiveTensorCount;
+            var before = LiveTensors.Settled();
             var outer = Torch.NewDisposeScope();
             var owned = Torch.Ones([4]);
             var inner = Torch.NewDisposeScope();
@@ -135,7 +135,7 @@ public sealed class DisposeScopeTests
         GC.WaitForPendingFinalizers();
         GC.Collect();
         Torch.ManualSeed(3);
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
 
         var model = new Sequential(new Linear(4, 16), new Relu(), new Dropout(0.2), new Linear(16, 3));
         var optimizer = new Sgd(model.Parameters(), learningRate: 0.05, momentum: 0.9);

@@ -110,7 +110,7 @@ public sealed class ErrorTests
     [Fact]
     public void FromArray_ShapeDoesNotMatchLength_ThrowsArgumentException()
     {
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
 
         var e = Assert.Throws<ArgumentException>(() => Torch.FromArray<float>([1, 2, 3, 4, 5], [2, 3]));
 

@@ -37,7 +37,7 @@ internal static class GradientCheck
     /// <summary>Checks f's gradient at <paramref name="x0"/>.</summary>
     public static void Check(Func<Tensor, Tensor> f, double[] x0, long[] shape, int seed = 1)
     {
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
         double[] analytic;
         double[] numeric = new double[x0.Length];
         using (var scope = Torch.NewDisposeScope())

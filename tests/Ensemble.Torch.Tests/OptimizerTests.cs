@@ -265,7 +265,7 @@ public sealed class OptimizerTests
     public void Dispose_FreesEveryStateTensor()
     {
         using var p = NewParameter();
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
         var adam = new AdamW([p]);
         for (var i = 0; i < 2; i++) TrainStep(adam, p);
         adam.StateDict();

@@ -29,7 +29,7 @@ public sealed class SafeTensorsTests : IDisposable
     public void SaveLoad_SeveralDtypesAndMetadata_RoundTrip()
     {
         var path = PathFor("model.safetensors");
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
         using (var scope = Torch.NewDisposeScope())
         {
             var tensors = new Dictionary<string, Tensor>
@@ -207,7 +207,7 @@ public sealed class SafeTensorsTests : IDisposable
         File.WriteAllBytes(path, Build(
             """{"good":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"bad":{"dtype":"Q7","shape":[1],"data_offsets":[4,5]}}""",
             new byte[5]));
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
 
         var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
 
@@ -240,7 +240,7 @@ public sealed class SafeTensorsTests : IDisposable
     {
         var path = PathFor("malformed.safetensors");
         File.WriteAllBytes(path, Build(header, new byte[8]));
-        var before = Torch.LiveTensorCount;
+        var before = LiveTensors.Settled();
 
         var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Load(path));
 
