@@ -102,60 +102,42 @@ public static class TrainCommand
         public bool Json { get; init; }
     }
 
-    private static int Run(Func<TrainRequest> parse, CancellationToken cancellationToken)
+    private static int Run(Func<TrainRequest> parse, CancellationToken cancellationToken) => CommandErrors.Guard(() =>
     {
-        try
-        {
-            var request = parse();
-            if (request.Threads < 1) throw new ArgumentException($"--threads: must be ≥ 1, not {request.Threads}");
-            if (request.Subset is < 1) throw new ArgumentException($"--subset: must be ≥ 1, not {request.Subset}");
-            if (request.TestSubset is < 1) throw new ArgumentException($"--test-subset: must be ≥ 1, not {request.TestSubset}");
-            if (request.Output is { } outPath) EnsureWritable(outPath);
-            var device = Ensemble.Torch.Device.Parse(request.Device);
-            Torch.Torch.Threads = request.Threads;
-            var trainer = new Trainer(request.Spec, request.Options, device);
+        var request = parse();
+        if (request.Threads < 1) throw new ArgumentException($"--threads: must be ≥ 1, not {request.Threads}");
+        if (request.Subset is < 1) throw new ArgumentException($"--subset: must be ≥ 1, not {request.Subset}");
+        if (request.TestSubset is < 1) throw new ArgumentException($"--test-subset: must be ≥ 1, not {request.TestSubset}");
+        if (request.Output is { } outPath) EnsureWritable(outPath);
+        var device = Ensemble.Torch.Device.Parse(request.Device);
+        Torch.Torch.Threads = request.Threads;
+        var trainer = new Trainer(request.Spec, request.Options, device);
 
-            var (train, test) = DatasetCatalog.Load(request.Data);
-            if (request.Subset is { } n && n < train.Count) train = train.Take(n);
-            if (request.TestSubset is { } m && m < test.Count) test = test.Take(m);
-            using var trainTensors = new DatasetTensors(train, device);
-            using var testTensors = new DatasetTensors(test, device);
-            using var network = trainer.CreateModel(train);
-            if (!request.Json)
+        var (train, test) = DatasetCatalog.Load(request.Data);
+        if (request.Subset is { } n && n < train.Count) train = train.Take(n);
+        if (request.TestSubset is { } m && m < test.Count) test = test.Take(m);
+        using var trainTensors = new DatasetTensors(train, device);
+        using var testTensors = new DatasetTensors(test, device);
+        using var network = trainer.CreateModel(train);
+        if (!request.Json)
+        {
+            Console.WriteLine($"{request.Spec.Describe(train.FeatureCount, train.ClassCount)}: {network.ParameterCount:N0} parameters; " +
+                              $"{train.Count} training and {test.Count} test examples of {request.Data}; {Torch.Torch.Threads} thread(s) on {device}; libtorch {Torch.Torch.Version}");
+        }
+
+        trainer.Fit(network, trainTensors, testTensors, report => Print(report, request.Json), cancellationToken);
+        if (request.Output is { } path)
+        {
+            SafeTensors.Save(path, network.StateDict(), new Dictionary<string, string>
             {
-                Console.WriteLine($"{request.Spec.Describe(train.FeatureCount, train.ClassCount)}: {network.ParameterCount:N0} parameters; " +
-                                  $"{train.Count} training and {test.Count} test examples of {request.Data}; {Torch.Torch.Threads} thread(s) on {device}; libtorch {Torch.Torch.Version}");
-            }
+                ["model"] = JsonSerializer.Serialize(request.Spec),
+                ["classes"] = string.Join(",", train.ClassNames),
+            });
+            if (!request.Json) Console.WriteLine($"weights written to {path}");
+        }
 
-            trainer.Fit(network, trainTensors, testTensors, report => Print(report, request.Json), cancellationToken);
-            if (request.Output is { } path)
-            {
-                SafeTensors.Save(path, network.StateDict(), new Dictionary<string, string>
-                {
-                    ["model"] = JsonSerializer.Serialize(request.Spec),
-                    ["classes"] = string.Join(",", train.ClassNames),
-                });
-                if (!request.Json) Console.WriteLine($"weights written to {path}");
-            }
-
-            return ExitCodes.Success;
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("interrupted");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (Exception e) when (e is TorchException or IOException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.Failed;
-        }
-    }
+        return ExitCodes.Success;
+    });
 
     private static void EnsureWritable(string path)
     {

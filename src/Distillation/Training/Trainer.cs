@@ -19,20 +19,26 @@ public sealed class Trainer
     private readonly ModelSpec _spec;
     private readonly TrainingOptions _options;
     private readonly Device _device;
+    private readonly TrainingLoss _loss;
 
-    /// <summary>Prepares a run; nothing is trained until <see cref="Fit"/>.</summary>
+    /// <summary>Prepares a run; nothing is trained until a <c>Fit</c>.</summary>
+    /// <param name="spec">The architecture.</param>
+    /// <param name="options">The optimisation settings.</param>
+    /// <param name="device">Where to train; CPU when null.</param>
+    /// <param name="loss">The mini-batch loss; cross-entropy on the hard labels when null.</param>
     /// <exception cref="ArgumentException">The options are invalid; every problem is listed.</exception>
-    public Trainer(ModelSpec spec, TrainingOptions options, Device? device = null)
+    public Trainer(ModelSpec spec, TrainingOptions options, Device? device = null, TrainingLoss? loss = null)
     {
         var problems = spec.Validate().Concat(options.Validate()).ToList();
         if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(options));
         _spec = spec;
         _options = options;
         _device = device ?? Device.Cpu;
+        _loss = loss ?? HardLabelLoss;
         Torch.Torch.EnsureAvailable(_device);
     }
 
-    /// <summary>Seeds libtorch and builds the model the spec describes; call it right before <see cref="Fit"/>.</summary>
+    /// <summary>Seeds libtorch and builds the model the spec describes; call it right before a <c>Fit</c>.</summary>
     public Module CreateModel(Dataset train)
     {
         Torch.Torch.ManualSeed(_options.Seed);
@@ -47,8 +53,16 @@ public sealed class Trainer
         _ => throw new ArgumentOutOfRangeException(nameof(model), _options.Optimizer, "unknown optimizer"),
     };
 
-    /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>, reporting each epoch.</summary>
+    /// <summary>Trains <paramref name="model"/> on the same labelled examples every epoch, reporting each epoch.</summary>
     public IReadOnlyList<EpochReport> Fit(Module model, DatasetTensors train, DatasetTensors? test,
+        Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
+    {
+        using var set = new FixedTrainingSet(train);
+        return Fit(model, set, test, onEpoch, cancellationToken);
+    }
+
+    /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>'s examples of each epoch, reporting each epoch.</summary>
+    public IReadOnlyList<EpochReport> Fit(Module model, TrainingSet train, DatasetTensors? test,
         Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
     {
         using var optimizer = CreateOptimizer(model);
@@ -82,9 +96,14 @@ public sealed class Trainer
         return reports;
     }
 
-    private EpochReport RunEpoch(Module model, Optimizer optimizer, DatasetTensors train, int epoch, long totalSteps, CancellationToken cancellationToken)
+    /// <summary>Cross-entropy on the hard labels: the loss of ordinary supervised training.</summary>
+    public static Tensor HardLabelLoss(Tensor logits, Tensor? labels, Tensor? targets) =>
+        Functional.CrossEntropy(logits, labels ?? throw new InvalidOperationException("Training on hard labels needs a labelled set."));
+
+    private EpochReport RunEpoch(Module model, Optimizer optimizer, TrainingSet train, int epoch, long totalSteps, CancellationToken cancellationToken)
     {
         model.Train();
+        var data = train.ForEpoch(epoch);
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
         var steps = 0;
@@ -95,9 +114,10 @@ public sealed class Trainer
             using var scope = Torch.Torch.NewDisposeScope();
             optimizer.LearningRate = LearningRateSchedule.At(_options.Schedule, _options.LearningRate, optimizer.StepCount, totalSteps);
             var index = permutation.Narrow(0, start, Math.Min(_options.BatchSize, train.Count - start));
-            var x = train.Features.IndexSelect(0, index);
-            var y = train.Labels.IndexSelect(0, index);
-            var loss = Functional.CrossEntropy(model.Forward(x), y);
+            var x = data.Features.IndexSelect(0, index);
+            var y = data.Labels?.IndexSelect(0, index);
+            var t = data.Targets?.IndexSelect(0, index);
+            var loss = _loss(model.Forward(x), y, t);
             optimizer.ZeroGrad();
             loss.Backward();
             optimizer.Step();

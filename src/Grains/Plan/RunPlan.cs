@@ -1,0 +1,33 @@
+namespace Ensemble.Grains.Plan;
+
+/// <summary>
+/// The fixed graph a run expands to, in an order where every task comes after its dependencies:
+/// teachers → cluster → specialists → aggregate → distill; the baseline needs only the data; the report needs all.
+/// </summary>
+public static class RunPlan
+{
+    /// <summary>The tasks of a run with <paramref name="teachers"/> members and <paramref name="specialists"/> specialists.</summary>
+    public static IReadOnlyList<PlannedTask> Expand(int teachers, int specialists, bool baseline)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(teachers, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(specialists);
+        var tasks = new List<PlannedTask>();
+        var teacherIds = Enumerable.Range(0, teachers).Select(i => $"teacher/{i}").ToArray();
+        tasks.AddRange(teacherIds.Select((id, i) => new PlannedTask(id, TaskKind.Teacher, i, [])));
+        string[] aggregateInputs = teacherIds;
+        if (specialists > 0)
+        {
+            tasks.Add(new PlannedTask("cluster", TaskKind.Cluster, 0, teacherIds));
+            var specialistIds = Enumerable.Range(0, specialists).Select(j => $"specialist/{j}").ToArray();
+            tasks.AddRange(specialistIds.Select((id, j) => new PlannedTask(id, TaskKind.Specialist, j, ["cluster"])));
+            aggregateInputs = [.. teacherIds, .. specialistIds];
+        }
+
+        tasks.Add(new PlannedTask("aggregate", TaskKind.Aggregate, 0, aggregateInputs));
+        tasks.Add(new PlannedTask("distill", TaskKind.Distill, 0, ["aggregate"]));
+        if (baseline) tasks.Add(new PlannedTask("baseline", TaskKind.Baseline, 0, []));
+        tasks.Add(new PlannedTask("report", TaskKind.Report, 0,
+            [.. aggregateInputs, "distill", .. baseline ? new[] { "baseline" } : []]));
+        return tasks;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Ensemble.Distillation.Ensembles;
+using Ensemble.Distillation.Specialists;
+using Ensemble.Grains.Artifacts;
+using Ensemble.Grains.Plan;
+using Ensemble.Torch;
+
+namespace Ensemble.Grains.Tasks;
+
+/// <summary>
+/// Fixes the specialists' class sets from the generalist (the teachers' arithmetic ensemble) on held-out data:
+/// confusable classes go together (Hinton et al. 2015 §5).
+/// </summary>
+public sealed class ClusterTask : IRunTask
+{
+    /// <inheritdoc/>
+    public TaskResult Execute(PlannedTask task, RunContext context, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var settings = context.Settings;
+        var specialists = settings.Specialists;
+        using var scope = Torch.Torch.NewDisposeScope();
+        var members = Enumerable.Range(0, settings.Teachers.Count)
+            .Select(i => ModelOutputs.Read(context.Layout.Outputs($"teacher/{i}"), "validation")).ToList();
+        var generalist = SoftTargetAggregator.Probabilities(SoftTargetAggregator.Aggregate(members, AggregationMethod.Arithmetic, 1), 1);
+        var labels = Torch.Torch.FromArray(Array.ConvertAll(context.Data.Validation.Labels, l => (long)l), [context.Data.Validation.Count]);
+        var sets = ClassClusterer.Cluster(generalist, labels, specialists.Clustering, specialists.Count, specialists.MaxSize, settings.Seed);
+        foreach (var m in members) m.Dispose();
+        var names = context.Data.Test.ClassNames;
+        AtomicFile.WriteJson(context.Layout.Clusters, new ClusterFile([.. sets],
+            [.. sets.Select(s => string.Join(", ", s.Select(c => names[c])))]));
+        var described = sets.Count == 0 ? "no confusable classes" : string.Join("; ", sets.Select(s => "{" + string.Join(", ", s.Select(c => names[c])) + "}"));
+        context.Progress.Report(new TaskProgress(task.Id, $"{sets.Count} class sets: {described}"));
+        return new TaskResult(task.Id, clock.Elapsed.TotalSeconds);
+    }
+}
+
+/// <summary>The cluster task's output.</summary>
+/// <param name="Classes">One sorted class set per specialist, most confusable first.</param>
+/// <param name="Names">The same sets by class name, for people.</param>
+public sealed record ClusterFile(int[][] Classes, string[] Names);

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ensemble.Distillation.Transfer;
+using Ensemble.Distillation.Training;
+using Ensemble.Grains.Plan;
+using Ensemble.Torch;
+
+namespace Ensemble.Grains.Tasks;
+
+/// <summary>
+/// Trains the distilled student(s) on the transfer views and their soft targets: <c>student</c> (Hinton's loss),
+/// <c>student-ls</c> (the same on standardized logits), or both; corrects omitted classes' bias when asked;
+/// exports the better one by validation accuracy as the run's student.
+/// </summary>
+public sealed class DistillTask : IRunTask
+{
+    /// <inheritdoc/>
+    public TaskResult Execute(PlannedTask task, RunContext context, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var settings = context.Settings;
+        var student = settings.Student;
+        var data = context.Data;
+        var targetsPath = context.Layout.Outputs("aggregate");
+        var targets = Enumerable.Range(0, data.TransferViews.Count).Select(v => ModelOutputs.Read(targetsPath, ModelOutputs.TransferView(v))).ToList();
+        try
+        {
+            var variants = student.Standardization switch
+            {
+                StandardizationMode.Off => new[] { ("student", false) },
+                StandardizationMode.On => [("student-ls", true)],
+                _ => [("student", false), ("student-ls", true)],
+            };
+            var values = new Dictionary<string, string>();
+            string? best = null;
+            var bestAccuracy = double.NegativeInfinity;
+            foreach (var (name, standardize) in variants)
+            {
+                var kd = student.Distillation with { Standardize = standardize };
+                var trainer = Distiller.CreateTrainer(student.Model, StudentTraining.Options(context, task.Id, name), kd, settings.Device);
+                using var set = new ViewTrainingSet(data.TransferViews, targets, student.Transfer.Labeled, settings.Device);
+                var (model, accuracy) = StudentTraining.TrainAndSave(context, task.Id, name, trainer, set, cancellationToken,
+                    model => CorrectOmittedClasses(context, model, values, name));
+                model.Dispose();
+                values[$"{name}_validation_accuracy"] = accuracy.ToString("R", CultureInfo.InvariantCulture);
+                context.Progress.Report(new TaskProgress(task.Id, string.Create(CultureInfo.InvariantCulture, $"{name}: validation accuracy {accuracy:P2}")));
+                if (accuracy > bestAccuracy) (best, bestAccuracy) = (name, accuracy);
+            }
+
+            File.Copy(context.Layout.Model(task.Id, best!), context.Layout.Student + ".tmp", overwrite: true);
+            File.Move(context.Layout.Student + ".tmp", context.Layout.Student, overwrite: true);
+            values["exported"] = best!;
+            return new TaskResult(task.Id, clock.Elapsed.TotalSeconds, ValidationAccuracy: bestAccuracy, Values: values);
+        }
+        finally
+        {
+            foreach (var t in targets) t.Dispose();
+        }
+    }
+
+    /// <summary>Hinton §3: raise the bias of classes the transfer set left out, fitted on the validation split against the teachers.</summary>
+    private static void CorrectOmittedClasses(RunContext context, Ensemble.Torch.Nn.Module model, Dictionary<string, string> values, string name)
+    {
+        var transfer = context.Settings.Student.Transfer;
+        if (transfer.OmitClasses.Length == 0 || !transfer.BiasCorrection) return;
+        using var ensemble = new EnsembleOutputs(context, "validation");
+        using var teacher = ensemble.Aggregate(context.Settings.Aggregation, 1);
+        using var validation = new Ensemble.Distillation.Data.DatasetTensors(context.Data.Validation, context.Settings.Device);
+        using var logits = Ensemble.Distillation.Evaluation.Evaluator.Logits(model, validation);
+        using var cpuLogits = logits.To(Device.Cpu);
+        var bias = OmittedClassBias.Fit(cpuLogits, teacher, transfer.OmitClasses);
+        OmittedClassBias.Apply(model, transfer.OmitClasses, bias);
+        values[$"{name}_omitted_bias"] = bias.ToString("R", CultureInfo.InvariantCulture);
+        context.Progress.Report(new TaskProgress("distill", string.Create(CultureInfo.InvariantCulture,
+            $"{name}: raised the bias of omitted classes [{string.Join(", ", transfer.OmitClasses)}] by {bias:F2}")));
+    }
+}

@@ -1,0 +1,68 @@
+using Ensemble.Distillation.Ensembles;
+using Ensemble.Distillation.Specialists;
+using Ensemble.Grains.Artifacts;
+using Ensemble.Torch;
+
+namespace Ensemble.Grains.Tasks;
+
+/// <summary>
+/// The ensemble's outputs on one stored set, from the teachers' and specialists' files: the aggregate (any
+/// method, the run's member weights) and the eq. 5 combination with the specialists. Shared by the aggregate
+/// task (transfer views) and the report (test set) so both compute the same thing.
+/// </summary>
+internal sealed class EnsembleOutputs : IDisposable
+{
+    private readonly RunContext _context;
+    private readonly List<Tensor> _members;
+    private readonly IReadOnlyList<double> _accuracies;
+
+    /// <summary>Reads every teacher's logits on <paramref name="set"/>.</summary>
+    public EnsembleOutputs(RunContext context, string set)
+    {
+        _context = context;
+        Set = set;
+        var teachers = Enumerable.Range(0, context.Settings.Teachers.Count).Select(i => $"teacher/{i}").ToList();
+        _members = [.. teachers.Select(id => ModelOutputs.Read(context.Layout.Outputs(id), set))];
+        _accuracies = [.. teachers.Select(id => AtomicFile.ReadJson<TaskResult>(context.Layout.Result(id)).ValidationAccuracy ?? 1.0)];
+    }
+
+    /// <summary>The stored set these outputs are for.</summary>
+    public string Set { get; }
+
+    /// <summary>Each teacher's logits.</summary>
+    public IReadOnlyList<Tensor> Members => _members;
+
+    /// <summary>The aggregate's logits at <paramref name="temperature"/> (softmax of logits / T is the aggregate), with the run's weighting.</summary>
+    public Tensor Aggregate(AggregationMethod method, double temperature)
+    {
+        using var weights = MemberWeights.For(_context.Settings.Weighting, _members, temperature, _accuracies);
+        return SoftTargetAggregator.Aggregate(_members, method, temperature, weights);
+    }
+
+    /// <summary>
+    /// The eq. 5 combination of the run's aggregate (at T = 1) with every trained specialist, as probabilities;
+    /// null when no specialist was trained.
+    /// </summary>
+    public Tensor? CombineWithSpecialists()
+    {
+        var count = _context.Settings.Specialists.Count;
+        var specialists = Enumerable.Range(0, count).Select(j => SpecialistTask.Read(_context, j, Set)).OfType<SpecialistPrediction>().ToList();
+        if (specialists.Count == 0) return null;
+        try
+        {
+            using var scope = Torch.Torch.NewDisposeScope();
+            var generalist = SoftTargetAggregator.Probabilities(Aggregate(_context.Settings.Aggregation, 1), 1);
+            return SpecialistCombiner.Combine(generalist, specialists, _context.Settings.Specialists.TopN).MoveToOuterScope();
+        }
+        finally
+        {
+            foreach (var s in specialists) s.Distribution.Dispose();
+        }
+    }
+
+    /// <summary>Frees the teachers' logits.</summary>
+    public void Dispose()
+    {
+        foreach (var m in _members) m.Dispose();
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Ensemble.Contracts.Reports;
+using Ensemble.Distillation.Ensembles;
+using Ensemble.Distillation.Evaluation;
+using Ensemble.Grains.Artifacts;
+using Ensemble.Grains.Plan;
+using Ensemble.Torch;
+
+namespace Ensemble.Grains.Tasks;
+
+/// <summary>
+/// Evaluates every model and combination of the run on the test set — each teacher, the three aggregates, the
+/// ensemble with its specialists, the students and the baseline — and writes <c>report.json</c> and <c>report.md</c>.
+/// </summary>
+public sealed class ReportTask : IRunTask
+{
+    /// <inheritdoc/>
+    public TaskResult Execute(PlannedTask task, RunContext context, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var settings = context.Settings;
+        var test = context.Data.Test;
+        using var scope = Torch.Torch.NewDisposeScope();
+        var labels = Torch.Torch.FromArray(Array.ConvertAll(test.Labels, l => (long)l), [test.Count]);
+        var evaluations = new List<ModelEvaluation>();
+        using (var ensemble = new EnsembleOutputs(context, "test"))
+        {
+            evaluations.AddRange(ensemble.Members.Select((logits, i) => ModelEvaluation.FromLogits($"teacher/{i}", logits, labels)));
+            foreach (var method in Enum.GetValues<AggregationMethod>())
+            {
+                using var aggregate = ensemble.Aggregate(method, 1);
+                evaluations.Add(ModelEvaluation.FromLogits($"ensemble/{method.ToString().ToLowerInvariant()}", aggregate, labels));
+            }
+
+            if (ensemble.CombineWithSpecialists() is { } combined)
+            {
+                using (combined) evaluations.Add(ModelEvaluation.FromProbabilities("ensemble+specialists", combined, labels));
+            }
+        }
+
+        foreach (var (taskId, name) in new[] { ("distill", "student"), ("distill", "student-ls"), ("baseline", "baseline") })
+        {
+            var path = context.Layout.Outputs(taskId, name);
+            if (!File.Exists(path)) continue;
+            using var logits = ModelOutputs.Read(path, "test");
+            evaluations.Add(ModelEvaluation.FromLogits(name, logits, labels));
+        }
+
+        var stages = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline)
+            .Where(t => t.Id != task.Id && File.Exists(context.Layout.Result(t.Id)))
+            .Select(t => AtomicFile.ReadJson<TaskResult>(context.Layout.Result(t.Id)))
+            .Select(r => new StageReport(r.TaskId, r.Seconds, r.Skipped))
+            .ToList();
+        string? exported = null;
+        if (File.Exists(context.Layout.Result("distill")))
+        {
+            AtomicFile.ReadJson<TaskResult>(context.Layout.Result("distill")).Values?.TryGetValue("exported", out exported);
+        }
+
+        var report = new RunReport
+        {
+            Run = settings.Name,
+            Dataset = settings.Data.Dataset,
+            TestExamples = test.Count,
+            ClassNames = test.ClassNames,
+            Models = [.. evaluations.Select(e => new ModelReport
+            {
+                Name = e.Name,
+                Accuracy = e.Accuracy,
+                Nll = e.Nll,
+                Ece = e.Ece,
+                Confusion = [.. e.Confusion.Counts.Select(row => row.ToArray())],
+            })],
+            ExportedStudent = exported,
+            Stages = stages,
+        };
+        AtomicFile.WriteJson(context.Layout.ReportJson, report);
+        AtomicFile.WriteText(context.Layout.ReportMarkdown, ReportMarkdown.Write(report, evaluations));
+        return new TaskResult(task.Id, clock.Elapsed.TotalSeconds);
+    }
+}

@@ -1,0 +1,55 @@
+using Ensemble.Distillation.Data;
+using Ensemble.Distillation.Transfer;
+using Ensemble.Grains.Plan;
+
+namespace Ensemble.Grains.Tasks;
+
+/// <summary>
+/// The datasets of a run, rebuilt from the settings alone (same seed, same examples, same order), so every task —
+/// in this process or on another machine — agrees on what row i of a logits file is.
+/// </summary>
+public sealed class RunData
+{
+    private RunData(Dataset teacherTrain, Dataset validation, Dataset test, Dataset transfer, IReadOnlyList<Dataset> transferViews)
+    {
+        TeacherTrain = teacherTrain;
+        Validation = validation;
+        Test = test;
+        Transfer = transfer;
+        TransferViews = transferViews;
+    }
+
+    /// <summary>What the teachers train on: the training set less the validation split.</summary>
+    public Dataset TeacherTrain { get; }
+
+    /// <summary>The held-out split: clustering, member weights, choosing between students.</summary>
+    public Dataset Validation { get; }
+
+    /// <summary>The test set, used only by the report.</summary>
+    public Dataset Test { get; }
+
+    /// <summary>The student's transfer set (drawn from <see cref="TeacherTrain"/>).</summary>
+    public Dataset Transfer { get; }
+
+    /// <summary>The transfer set's views: itself, then its augmented copies.</summary>
+    public IReadOnlyList<Dataset> TransferViews { get; }
+
+    /// <summary>Loads and splits the data <paramref name="settings"/> describe.</summary>
+    /// <exception cref="ArgumentException">The dataset cannot be found or read; the message names it.</exception>
+    public static RunData Load(RunSettings settings)
+    {
+        var data = settings.Data;
+        var (train, test) = data.Dataset == "synthetic"
+            ? SyntheticDataset.Generate(data.Synthetic)
+            : DatasetCatalog.Load(data.Dataset);
+        if (data.TrainSubset > 0 && data.TrainSubset < train.Count)
+        {
+            train = train.Split((double)data.TrainSubset / train.Count, settings.Seed).Validation;
+        }
+
+        if (data.TestSubset > 0 && data.TestSubset < test.Count) test = test.Take(data.TestSubset);
+        var (teacherTrain, validation) = train.Split(data.ValidationFraction, settings.Seed);
+        var transfer = TransferSetBuilder.Select(teacherTrain, settings.Student.Transfer);
+        return new RunData(teacherTrain, validation, test, transfer, TransferSetBuilder.Views(transfer, settings.Student.Transfer));
+    }
+}

@@ -1,0 +1,52 @@
+using Ensemble.Distillation.Data;
+using Ensemble.Distillation.Evaluation;
+using Ensemble.Distillation.Training;
+using Ensemble.Grains.Artifacts;
+using Ensemble.Grains.Plan;
+using Ensemble.Torch;
+using Ensemble.Torch.Nn;
+
+namespace Ensemble.Grains.Tasks;
+
+/// <summary>
+/// What the distilled students and the baseline share, so that they differ only in their loss: the same
+/// architecture, initial weights (one seed), data order, views, schedule and epochs.
+/// </summary>
+internal static class StudentTraining
+{
+    /// <summary>The seed of every student and of the baseline.</summary>
+    public static int Seed(RunSettings settings) => settings.Seed + 100;
+
+    /// <summary>The training options of the student or baseline <paramref name="name"/>.</summary>
+    public static TrainingOptions Options(RunContext context, string taskId, string name) => context.Settings.Student.Training with
+    {
+        Seed = (ulong)Seed(context.Settings),
+        CheckpointDirectory = context.Layout.Checkpoints(taskId, $"checkpoints-{name}"),
+        EvaluateEachEpoch = true,
+    };
+
+    /// <summary>Trains <paramref name="name"/> with <paramref name="trainer"/> on <paramref name="set"/>, then saves it and its test logits.</summary>
+    public static (Module Model, double ValidationAccuracy) TrainAndSave(RunContext context, string taskId, string name, Trainer trainer,
+        TrainingSet set, CancellationToken cancellationToken, Action<Module>? afterTraining = null)
+    {
+        var settings = context.Settings;
+        var data = context.Data;
+        var model = trainer.CreateModel(data.Transfer);
+        try
+        {
+            using var validation = new DatasetTensors(data.Validation, settings.Device);
+            trainer.Fit(model, set, validation, r => context.Progress.Report(EpochProgress.From($"{taskId}:{name}", r)), cancellationToken);
+            afterTraining?.Invoke(model);
+            var accuracy = Evaluator.Evaluate(model, validation, cancellationToken: cancellationToken).Accuracy;
+            ModelFile.Save(context.Layout.Model(taskId, name), model, settings.Student.Model, data.Transfer.ExampleShape, data.Transfer.ClassCount);
+            var outputs = ModelOutputs.Compute(model, [("validation", data.Validation), ("test", data.Test)], settings.Device, cancellationToken);
+            ModelOutputs.SaveAndDispose(context.Layout.Outputs(taskId, name), outputs);
+            return (model, accuracy);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+}
