@@ -1,0 +1,139 @@
+using Ensemble.Distillation.Losses;
+using Ensemble.Torch;
+
+namespace Ensemble.Distillation.Ensembles;
+
+/// <summary>
+/// Combines ensemble members' logits into one set of soft targets, carried as logits at a temperature:
+/// the result z_e is such that softmax(z_e / T) is the ensemble's target distribution.
+/// </summary>
+public static class SoftTargetAggregator
+{
+    /// <summary>The floor on the arithmetic mean's probabilities, so that its log (the returned logits) is finite.</summary>
+    public const double ProbabilityFloor = 1e-30;
+
+    /// <summary>The ensemble's N×K logits at <paramref name="temperature"/> (no gradient flows back to the members).</summary>
+    /// <param name="memberLogits">One N×K logit tensor per member, all the same shape.</param>
+    /// <param name="method">How to combine (see <see cref="AggregationMethod"/>), with w_k the normalised weights and
+    /// p_k = softmax(z_k/T):
+    /// <list type="bullet">
+    /// <item>Arithmetic: p̄ = Σ_k w_k p_k, returned as T·log max(p̄, floor); log p̄ is computed as
+    /// logsumexp_k(log w_k + log p_k), so probabilities too small for the data type do not become log 0.</item>
+    /// <item>Geometric: q ∝ Π_k p_k^{w_k}, i.e. log q = s − logsumexp(s) with s = Σ_k w_k log p_k; returned as T·log q.</item>
+    /// <item>Logits: Σ_k w_k z_k. Its softmax at T equals the geometric mean's for any weights, since
+    /// Σ_k w_k log p_k = Σ_k w_k z_k/T − Σ_k w_k log Σ_j exp(z_kj/T) and the last sum is constant per example.</item>
+    /// </list></param>
+    /// <param name="temperature">T, &gt; 0.</param>
+    /// <param name="weights">Null for uniform; shape [n] for one weight per member; shape [N, n] for per-example weights.
+    /// Non-negative; normalised here to sum to 1 (per example).</param>
+    /// <exception cref="ArgumentException">No members, members of different shapes, bad weight shape, negative weights,
+    /// or an example whose weights sum to zero.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The temperature is not a finite number &gt; 0.</exception>
+    public static Tensor Aggregate(IReadOnlyList<Tensor> memberLogits, AggregationMethod method, double temperature, Tensor? weights = null)
+    {
+        RequireMembers(memberLogits);
+        TensorArguments.RequireTemperature(temperature, nameof(temperature));
+        if (!Enum.IsDefined(method))
+        {
+            throw new ArgumentOutOfRangeException(nameof(method), method, "unknown aggregation method");
+        }
+
+        using var noGrad = Torch.Torch.NoGrad();
+        using var scope = Torch.Torch.NewDisposeScope();
+        var w = NormalisedWeights(memberLogits, weights).Unsqueeze(2); // [N, n, 1]
+        var stacked = Tensor.Stack(memberLogits.Select(z => z.Detach()).ToList(), 1); // [N, n, K]
+        Tensor result;
+        switch (method)
+        {
+            case AggregationMethod.Arithmetic:
+            {
+                // log Σ_k w_k p_k = logsumexp_k(log w_k + log p_k); a zero weight gives log 0 = −∞, which logsumexp ignores.
+                var logP = (stacked / temperature).LogSoftmax(2);
+                var logMean = (w.Log() + logP).LogSumExp(1);
+                result = logMean.Clamp(min: Math.Log(ProbabilityFloor)) * temperature;
+                break;
+            }
+
+            case AggregationMethod.Geometric:
+            {
+                var s = ((stacked / temperature).LogSoftmax(2) * w).Sum(1); // Σ_k w_k log p_k
+                result = (s - s.LogSumExp(1, keepDim: true)) * temperature;
+                break;
+            }
+
+            default:
+                result = (stacked * w).Sum(1);
+                break;
+        }
+
+        return result.MoveToOuterScope();
+    }
+
+    /// <summary>softmax(z / T) over the classes of N×K logits: the distribution that logits at a temperature stand for.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The temperature is not a finite number &gt; 0.</exception>
+    public static Tensor Probabilities(Tensor logits, double temperature)
+    {
+        TensorArguments.RequireMatrix(logits, nameof(logits));
+        TensorArguments.RequireTemperature(temperature, nameof(temperature));
+        using var scope = Torch.Torch.NewDisposeScope();
+        return (logits / temperature).Softmax(1).MoveToOuterScope();
+    }
+
+    internal static void RequireMembers(IReadOnlyList<Tensor> memberLogits)
+    {
+        ArgumentNullException.ThrowIfNull(memberLogits);
+        if (memberLogits.Count == 0)
+        {
+            throw new ArgumentException("memberLogits is empty: an ensemble needs at least one member", nameof(memberLogits));
+        }
+
+        TensorArguments.RequireMatrix(memberLogits[0], "memberLogits[0]");
+        for (var k = 1; k < memberLogits.Count; k++)
+        {
+            TensorArguments.RequireSameShape(memberLogits[0], "memberLogits[0]", memberLogits[k], $"memberLogits[{k}]");
+        }
+    }
+
+    // [N, n] weights in the members' dtype and device, each row non-negative and summing to 1.
+    private static Tensor NormalisedWeights(IReadOnlyList<Tensor> memberLogits, Tensor? weights)
+    {
+        var first = memberLogits[0];
+        long n = memberLogits.Count, examples = first.Size(0);
+        if (weights is null)
+        {
+            return Torch.Torch.Full([examples, n], 1.0 / n, first.DType, first.Device);
+        }
+
+        var shape = weights.Shape;
+        var perMember = shape.Length == 1 && shape[0] == n;
+        var perExample = shape.Length == 2 && shape[0] == examples && shape[1] == n;
+        if (!perMember && !perExample)
+        {
+            throw new ArgumentException(
+                $"weights has shape {TensorArguments.Format(shape)}, but with {n} members of shape {TensorArguments.Format(first.Shape)} " +
+                $"it must be [{n}] (per member) or [{examples}, {n}] (per example)", nameof(weights));
+        }
+
+        var w = weights.Detach().To(first.DType, first.Device);
+        if (perMember)
+        {
+            w = w.Unsqueeze(0).Expand(examples, n);
+        }
+
+        if (w.Lt(0).To(ScalarType.Float64).Sum().Item() > 0)
+        {
+            throw new ArgumentException("weights must be non-negative", nameof(weights));
+        }
+
+        var sums = w.Sum(1, keepDim: true);
+        var good = (long)(sums.Gt(0).To(ScalarType.Float64) * sums.Lt(double.PositiveInfinity).To(ScalarType.Float64)).Sum().Item();
+        if (good != examples)
+        {
+            throw new ArgumentException(
+                $"the weights of {examples - good} example(s) do not sum to a positive finite number; each example needs a member with weight > 0",
+                nameof(weights));
+        }
+
+        return w / sums;
+    }
+}
