@@ -1,0 +1,90 @@
+using Ensemble.Contracts.Reports;
+using Ensemble.Contracts.Specs;
+using Ensemble.Grains.Artifacts;
+using Ensemble.Grains.Execution;
+using Ensemble.Grains.Plan;
+using Ensemble.Grains.Tasks;
+
+namespace Ensemble.Grains.Tests;
+
+/// <summary>The whole pipeline in one process on the synthetic dataset with confusable groups.</summary>
+public sealed class PipelineTests : IDisposable
+{
+    private const string Spec = """
+        name: synthetic-e2e
+        seed: 3
+        data:
+          dataset: synthetic
+          validation_fraction: 0.2
+          synthetic: {train_per_class: 300, test_per_class: 100}
+        teachers:
+          count: 3
+          bootstrap: true
+          model: {kind: mlp, hidden: [64], dropout: 0.1}
+          training: {epochs: 12, batch_size: 64}
+        specialists:
+          count: 2
+          max_size: 3
+          head: dustbin
+          training: {epochs: 6, batch_size: 64, learning_rate: 0.02}
+        distillation:
+          student: {kind: mlp, hidden: [32]}
+          training: {epochs: 60, batch_size: 32}
+          temperature: 4
+          alpha: 0.1
+          logit_standardization: compare
+          transfer: {fraction: 0.06}
+        baseline: true
+        """;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-pipeline-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task SyntheticRun_ReportsEveryModel_EnsembleBeatsMembers_StudentBeatsBaseline_AndResumes()
+    {
+        Torch.Torch.Threads = Environment.ProcessorCount;
+        var settings = RunSettingsTranslator.Translate(RunSpecReader.Parse(Spec, "yaml"), "fallback");
+        var layout = new ArtifactLayout(_directory);
+        var lines = new List<TaskProgress>();
+        var progress = new Collect(lines);
+        var plan = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline);
+
+        var done = await new LocalRunner(new RunContext(settings, layout, progress)).RunAsync(plan, CancellationToken.None);
+
+        Assert.Equal(0, done);
+        var report = AtomicFile.ReadJson<RunReport>(layout.ReportJson);
+        var names = report.Models.Select(m => m.Name).ToList();
+        Assert.Equal(["teacher/0", "teacher/1", "teacher/2", "ensemble/arithmetic", "ensemble/geometric", "ensemble/logits",
+            "ensemble+specialists", "student", "student-ls", "baseline"], names);
+        double Accuracy(string name) => report.Models.Single(m => m.Name == name).Accuracy;
+        var members = new[] { Accuracy("teacher/0"), Accuracy("teacher/1"), Accuracy("teacher/2") };
+        var summary = string.Join(", ", report.Models.Select(m => $"{m.Name} {m.Accuracy:P1}"));
+        Assert.True(Accuracy("ensemble/arithmetic") > members.Average(), summary);
+        Assert.True(Accuracy("student") > Accuracy("baseline") + 0.03, summary);
+        Assert.True(File.Exists(layout.Student));
+        Assert.Contains("| baseline |", File.ReadAllText(layout.ReportMarkdown));
+        Assert.All(report.Models, m => Assert.Equal(report.TestExamples, m.Confusion!.Sum(row => row.Sum())));
+
+        // Run again: nothing left to do.
+        lines.Clear();
+        var again = await new LocalRunner(new RunContext(settings, layout, progress)).RunAsync(plan, CancellationToken.None);
+        Assert.Equal(plan.Count, again);
+
+        // Lose the distill result: distill and the report run again, nothing before them.
+        File.Delete(layout.Result("distill"));
+        lines.Clear();
+        await new LocalRunner(new RunContext(settings, layout, progress)).RunAsync(plan, CancellationToken.None);
+        var started = lines.Where(l => l.Message == "started").Select(l => l.TaskId).ToList();
+        Assert.Equal(["distill", "report"], started);
+    }
+
+    private sealed class Collect(List<TaskProgress> lines) : IProgress<TaskProgress>
+    {
+        public void Report(TaskProgress value)
+        {
+            lock (lines) lines.Add(value);
+        }
+    }
+}
