@@ -1,0 +1,28 @@
+namespace Ensemble.Contracts.Specs;
+
+/// <summary><c>teachers</c>: the ensemble of independently trained networks whose knowledge is distilled.</summary>
+public sealed record TeachersSpec
+{
+    /// <summary><c>count</c>: the number of teachers; at least 1. Teacher i is seeded with <see cref="RunSpec.Seed"/> + i. Default 4.</summary>
+    public int Count { get; init; } = 4;
+
+    /// <summary><c>bootstrap</c>: each teacher trains on its own bootstrap resample of the training set (bagging). Default false.</summary>
+    public bool Bootstrap { get; init; }
+
+    /// <summary><c>model</c>: the teachers' architecture. Default <see cref="ModelSection.DefaultTeacher"/> (a CNN).</summary>
+    public ModelSection Model { get; init; } = ModelSection.DefaultTeacher;
+
+    /// <summary><c>training</c>: how each teacher is trained. Default 6 epochs.</summary>
+    public TrainingSection Training { get; init; } = new() { Epochs = 6 };
+
+    /// <summary>Every problem with this section that needs no other section to see.</summary>
+    /// <param name="path">The section's path, normally <c>teachers</c>.</param>
+    public IEnumerable<SpecProblem> Validate(string path)
+    {
+        if (Count < 1) yield return new(SpecPath.Field(path, "count"), "must be >= 1");
+        foreach (var problem in Model.Validate(SpecPath.Field(path, "model")).Concat(Training.Validate(SpecPath.Field(path, "training"))))
+        {
+            yield return problem;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using Ensemble.Contracts.Specs;
+
+namespace Ensemble.Contracts.Tests.Specs;
+
+/// <summary>Tests for <see cref="RunSpec.Validate"/>: every range, and the checks across sections.</summary>
+public sealed class RunSpecValidationTests
+{
+    private static readonly RunSpec Synthetic = new()
+    {
+        Data = new DataSpec { Dataset = "synthetic" },
+        Teachers = new TeachersSpec { Model = new ModelSection() },
+    };
+
+    /// <summary>The defaults, and the defaults on synthetic data with MLP teachers, are valid.</summary>
+    [Fact]
+    public void Validate_Defaults_HasNoProblems()
+    {
+        Assert.Empty(new RunSpec().Validate());
+        Assert.Empty(Synthetic.Validate());
+    }
+
+    /// <summary>Each out-of-range value gives one problem, at its path, with the rule it breaks.</summary>
+    [Theory]
+    [MemberData(nameof(OutOfRange))]
+    public void Validate_OutOfRange_ReportsThePathAndRule(RunSpec spec, string expected)
+    {
+        Assert.Equal(expected, Assert.Single(spec.Validate()).ToString());
+    }
+
+    /// <summary>One broken rule per case.</summary>
+    public static TheoryData<RunSpec, string> OutOfRange() => new()
+    {
+        { new RunSpec { Name = "my run" }, "name: must be non-empty and use only letters, digits, '-' and '_'" },
+        { new RunSpec { Name = "" }, "name: must be non-empty and use only letters, digits, '-' and '_'" },
+        { new RunSpec { Seed = -1 }, "seed: must be >= 0" },
+        { new RunSpec { Device = "cuda:x" }, "device: expected cpu, cuda or cuda:N, got 'cuda:x'" },
+        { new RunSpec { Data = new DataSpec { Dataset = " " } }, "data.dataset: must be fashion-mnist, synthetic or a directory of IDX files" },
+        { new RunSpec { Data = new DataSpec { TrainSubset = -5 } }, "data.train_subset: must be >= 0 (0 = all)" },
+        { new RunSpec { Data = new DataSpec { TrainSubset = 60_001 } }, "data.train_subset: 60001 is more than the 60000 training examples" },
+        { Synthetic with { Data = Synthetic.Data with { TestSubset = 1001 } }, "data.test_subset: 1001 is more than the 1000 test examples" },
+        { new RunSpec { Data = new DataSpec { ValidationFraction = 0.5 } }, "data.validation_fraction: must be in [0, 0.5)" },
+        { new RunSpec { Data = new DataSpec { Synthetic = new SyntheticDataSpec { GroupSizes = [] } } }, "data.synthetic.group_sizes: must list at least one group" },
+        { new RunSpec { Data = new DataSpec { Synthetic = new SyntheticDataSpec { GroupSizes = [3, 0] } } }, "data.synthetic.group_sizes[1]: must be >= 1" },
+        { new RunSpec { Data = new DataSpec { Synthetic = new SyntheticDataSpec { GroupSizes = [1] } } }, "data.synthetic.group_sizes: need at least 2 classes in all" },
+        { new RunSpec { Data = new DataSpec { Synthetic = new SyntheticDataSpec { Features = 8 } } }, "data.synthetic.features: must be >= 9 (the class count - 1) to place 10 class centres" },
+        { new RunSpec { Data = new DataSpec { Synthetic = new SyntheticDataSpec { Noise = 0 } } }, "data.synthetic.noise: must be a finite number > 0" },
+        { new RunSpec { Teachers = new TeachersSpec { Count = 0 } }, "teachers.count: must be >= 1" },
+        { new RunSpec { Teachers = new TeachersSpec { Model = ModelSection.DefaultTeacher with { Channels = [] } } }, "teachers.model.channels: a cnn needs at least one conv block" },
+        { new RunSpec { Teachers = new TeachersSpec { Model = ModelSection.DefaultTeacher with { Channels = [32, 0] } } }, "teachers.model.channels[1]: must be >= 1" },
+        { new RunSpec { Teachers = new TeachersSpec { Model = ModelSection.DefaultTeacher with { Channels = [8, 8, 8, 8, 8] } } }, "teachers.model.channels: 5 pooling blocks shrink a 28x28 image to nothing; use at most 4" },
+        { new RunSpec { Teachers = new TeachersSpec { Model = ModelSection.DefaultTeacher with { FcHidden = 0 } } }, "teachers.model.fc_hidden: must be >= 1" },
+        { new RunSpec { Distillation = new DistillationSpec { Student = ModelSection.DefaultStudent with { Hidden = [] } } }, "distillation.student.hidden: an mlp needs at least one hidden layer" },
+        { new RunSpec { Distillation = new DistillationSpec { Student = ModelSection.DefaultStudent with { Dropout = -0.1 } } }, "distillation.student.dropout: must be in [0, 1)" },
+        { new RunSpec { Teachers = new TeachersSpec { Training = new TrainingSection { Epochs = 0 } } }, "teachers.training.epochs: must be >= 1" },
+        { new RunSpec { Teachers = new TeachersSpec { Training = new TrainingSection { BatchSize = 0 } } }, "teachers.training.batch_size: must be >= 1" },
+        { new RunSpec { Teachers = new TeachersSpec { Training = new TrainingSection { LearningRate = 0 } } }, "teachers.training.learning_rate: must be a finite number > 0" },
+        { new RunSpec { Teachers = new TeachersSpec { Training = new TrainingSection { LearningRate = double.NaN } } }, "teachers.training.learning_rate: must be a finite number > 0" },
+        { new RunSpec { Specialists = new SpecialistsSpec { Training = new TrainingSection { Momentum = 1 } } }, "specialists.training.momentum: must be in [0, 1)" },
+        { new RunSpec { Specialists = new SpecialistsSpec { Training = new TrainingSection { Nesterov = true, Momentum = 0 } } }, "specialists.training.nesterov: needs momentum > 0" },
+        { new RunSpec { Specialists = new SpecialistsSpec { Training = new TrainingSection { Nesterov = true, Optimizer = OptimizerName.AdamW } } }, "specialists.training.nesterov: only applies to the sgd optimizer" },
+        { new RunSpec { Distillation = new DistillationSpec { Training = new TrainingSection { WeightDecay = -1e-4 } } }, "distillation.training.weight_decay: must be a finite number >= 0" },
+        { new RunSpec { Specialists = new SpecialistsSpec { Count = -1 } }, "specialists.count: must be >= 0 (0 = no specialists)" },
+        { new RunSpec { Specialists = new SpecialistsSpec { MaxSize = 1 } }, "specialists.max_size: must be >= 2" },
+        { new RunSpec { Specialists = new SpecialistsSpec { TopN = 0 } }, "specialists.top_n: must be >= 1" },
+        { new RunSpec { Distillation = new DistillationSpec { Temperature = 0 } }, "distillation.temperature: must be a finite number > 0" },
+        { new RunSpec { Distillation = new DistillationSpec { StudentTemperature = -2 } }, "distillation.student_temperature: must be a finite number > 0, or null for the same as temperature" },
+        { new RunSpec { Distillation = new DistillationSpec { Alpha = 1.01 } }, "distillation.alpha: must be in [0, 1]" },
+        { new RunSpec { Distillation = new DistillationSpec { Transfer = new TransferSpec { Labeled = false } } }, "distillation.alpha: must be 0 with an unlabeled transfer set (transfer.labeled: false)" },
+        { new RunSpec { Distillation = new DistillationSpec { Transfer = new TransferSpec { Fraction = 0 } } }, "distillation.transfer.fraction: must be in (0, 1]" },
+        { new RunSpec { Distillation = new DistillationSpec { Transfer = new TransferSpec { Views = 0 } } }, "distillation.transfer.views: must be >= 1" },
+        { new RunSpec { Distillation = new DistillationSpec { Transfer = new TransferSpec { OmitClasses = [-1] } } }, "distillation.transfer.omit_classes[0]: -1 is not a class index (must be >= 0)" },
+        { new RunSpec { Distillation = new DistillationSpec { Transfer = new TransferSpec { OmitClasses = [2, 5, 2] } } }, "distillation.transfer.omit_classes[2]: 2 is listed twice" },
+        { new RunSpec { Distillation = new DistillationSpec { Transfer = new TransferSpec { BiasCorrection = true } } }, "distillation.transfer.bias_correction: needs at least one class in omit_classes" },
+        { Synthetic with { Distillation = new DistillationSpec { Transfer = new TransferSpec { OmitClasses = [10] } } }, "distillation.transfer.omit_classes[0]: 10 is not a class index (the dataset has 10 classes, 0 to 9)" },
+        { Synthetic with { Data = Synthetic.Data with { Synthetic = new SyntheticDataSpec { GroupSizes = [1, 1] } }, Distillation = new DistillationSpec { Transfer = new TransferSpec { OmitClasses = [0, 1] } } }, "distillation.transfer.omit_classes: leaves no class in the transfer set" },
+        { Synthetic with { Teachers = new TeachersSpec() }, "teachers.model.kind: cnn needs image data; synthetic examples are flat feature vectors (use mlp)" },
+        { Synthetic with { Distillation = new DistillationSpec { Training = new TrainingSection { Augmentation = AugmentationName.Shift } } }, "distillation.training.augmentation: needs image data; synthetic examples are flat feature vectors (use none)" },
+    };
+
+    /// <summary>Class indices cannot be checked for a directory dataset, whose class count is unknown until it is read.</summary>
+    [Fact]
+    public void Validate_DirectoryDataset_SkipsClassIndexChecks()
+    {
+        var spec = new RunSpec
+        {
+            Data = new DataSpec { Dataset = "/data/idx", TrainSubset = 1_000_000 },
+            Distillation = new DistillationSpec { Transfer = new TransferSpec { OmitClasses = [50] } },
+        };
+
+        Assert.Null(spec.Data.ClassCount);
+        Assert.Empty(spec.Validate());
+    }
+
+    /// <summary>The class count is known for the catalog datasets: 10 for Fashion-MNIST (any case), the group sizes' sum for synthetic.</summary>
+    [Fact]
+    public void ClassCount_CatalogDatasets_AreKnown()
+    {
+        Assert.Equal(10, new DataSpec { Dataset = "Fashion-MNIST" }.ClassCount);
+        Assert.Equal(7, new DataSpec { Dataset = "synthetic", Synthetic = new SyntheticDataSpec { GroupSizes = [4, 2, 1] } }.ClassCount);
+        Assert.Null(new DataSpec { Dataset = "synthetic", Synthetic = new SyntheticDataSpec { GroupSizes = [4, -2] } }.ClassCount);
+    }
+
+    /// <summary>Several problems anywhere are all returned.</summary>
+    [Fact]
+    public void Validate_SeveralProblems_ReturnsAll()
+    {
+        var spec = new RunSpec
+        {
+            Seed = -1,
+            Teachers = new TeachersSpec { Count = 0, Training = new TrainingSection { Epochs = 0 } },
+            Distillation = new DistillationSpec { Alpha = -1 },
+        };
+
+        Assert.Equal(["seed", "teachers.count", "teachers.training.epochs", "distillation.alpha"], spec.Validate().Select(p => p.Path));
+    }
+}
