@@ -25,7 +25,7 @@ public sealed record DataSpec
     /// <summary><c>test_subset</c>: 0 for every test example, else a stratified sample of this many; at least 0. Default 0.</summary>
     public int TestSubset { get; init; }
 
-    /// <summary><c>validation_fraction</c>: the fraction of the training examples held out (stratified) for validation, in [0, 0.5). Default 0.1.</summary>
+    /// <summary><c>validation_fraction</c>: the fraction of the training examples held out (stratified) for validation, in (0, 0.5). Default 0.1.</summary>
     public double ValidationFraction { get; init; } = 0.1;
 
     /// <summary><c>synthetic</c>: the generator's settings; only used with <c>dataset: synthetic</c>.</summary>
@@ -62,7 +62,7 @@ public sealed record DataSpec
             yield return problem;
         }
 
-        if (!(ValidationFraction is >= 0 and < 0.5)) yield return new(SpecPath.Field(path, "validation_fraction"), "must be in [0, 0.5)");
+        if (!(ValidationFraction is > 0 and < 0.5)) yield return new(SpecPath.Field(path, "validation_fraction"), "must be in (0, 0.5): the held-out split chooses clusters, member weights and the exported student");
 
         foreach (var problem in Synthetic.Validate(SpecPath.Field(path, "synthetic")))
         {

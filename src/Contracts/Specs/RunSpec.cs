@@ -77,6 +77,17 @@ public sealed partial record RunSpec
             }
         }
 
+        if (Distillation.Training.Augmentation != AugmentationName.None)
+        {
+            problems.Add(new("distillation.training.augmentation",
+                "must be none: the student's augmented inputs are distillation.transfer.views, so the teachers' soft targets match what it sees"));
+        }
+
+        if (Data.IsSynthetic && Distillation.Transfer.Views > 1)
+        {
+            problems.Add(new("distillation.transfer.views", "must be 1 on synthetic data (augmented views need images)"));
+        }
+
         return problems;
     }
 

@@ -18,6 +18,9 @@ public sealed record TransferSpec
     /// <summary><c>views</c>: augmented views of the transfer set whose soft targets are precomputed; at least 1. Default 1.</summary>
     public int Views { get; init; } = 1;
 
+    /// <summary><c>augmentation</c>: how views after the first are made (shift or shift-flip); none is only allowed with one view. Default shift.</summary>
+    public AugmentationName Augmentation { get; init; } = AugmentationName.Shift;
+
     /// <summary>Every problem with this section.</summary>
     /// <param name="path">The section's path, normally <c>distillation.transfer</c>.</param>
     /// <param name="classCount">The dataset's class count when known (to check <see cref="OmitClasses"/>); null to skip that check.</param>
@@ -25,6 +28,7 @@ public sealed record TransferSpec
     {
         if (!(Fraction is > 0 and <= 1)) yield return new(SpecPath.Field(path, "fraction"), "must be in (0, 1]");
         if (Views < 1) yield return new(SpecPath.Field(path, "views"), "must be >= 1");
+        if (Views > 1 && Augmentation == AugmentationName.None) yield return new(SpecPath.Field(path, "augmentation"), "must be shift or shift-flip when views > 1 (identical views add nothing)");
 
         string omit = SpecPath.Field(path, "omit_classes");
         var seen = new HashSet<int>();

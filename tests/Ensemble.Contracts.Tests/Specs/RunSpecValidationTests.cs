@@ -38,7 +38,10 @@ public sealed class RunSpecValidationTests
         { new RunSpec { Data = new DataSpec { TrainSubset = -5 } }, "data.train_subset: must be >= 0 (0 = all)" },
         { new RunSpec { Data = new DataSpec { TrainSubset = 60_001 } }, "data.train_subset: 60001 is more than the 60000 training examples" },
         { Synthetic with { Data = Synthetic.Data with { TestSubset = 1001 } }, "data.test_subset: 1001 is more than the 1000 test examples" },
-        { new RunSpec { Data = new DataSpec { ValidationFraction = 0.5 } }, "data.validation_fraction: must be in [0, 0.5)" },
+        { new RunSpec { Data = new DataSpec { ValidationFraction = 0.5 } }, "data.validation_fraction: must be in (0, 0.5): the held-out split chooses clusters, member weights and the exported student" },
+        { new RunSpec { Data = new DataSpec { ValidationFraction = 0 } }, "data.validation_fraction: must be in (0, 0.5): the held-out split chooses clusters, member weights and the exported student" },
+        { new RunSpec { Distillation = new DistillationSpec { Transfer = new TransferSpec { Views = 4, Augmentation = AugmentationName.None } } }, "distillation.transfer.augmentation: must be shift or shift-flip when views > 1 (identical views add nothing)" },
+        { new RunSpec { Distillation = new DistillationSpec { Training = new TrainingSection { Augmentation = AugmentationName.Shift } } }, "distillation.training.augmentation: must be none: the student's augmented inputs are distillation.transfer.views, so the teachers' soft targets match what it sees" },
         { new RunSpec { Data = new DataSpec { Synthetic = new SyntheticDataSpec { GroupSizes = [] } } }, "data.synthetic.group_sizes: must list at least one group" },
         { new RunSpec { Data = new DataSpec { Synthetic = new SyntheticDataSpec { GroupSizes = [3, 0] } } }, "data.synthetic.group_sizes[1]: must be >= 1" },
         { new RunSpec { Data = new DataSpec { Synthetic = new SyntheticDataSpec { GroupSizes = [1] } } }, "data.synthetic.group_sizes: need at least 2 classes in all" },
@@ -74,7 +77,7 @@ public sealed class RunSpecValidationTests
         { Synthetic with { Distillation = new DistillationSpec { Transfer = new TransferSpec { OmitClasses = [10] } } }, "distillation.transfer.omit_classes[0]: 10 is not a class index (the dataset has 10 classes, 0 to 9)" },
         { Synthetic with { Data = Synthetic.Data with { Synthetic = new SyntheticDataSpec { GroupSizes = [1, 1] } }, Distillation = new DistillationSpec { Transfer = new TransferSpec { OmitClasses = [0, 1] } } }, "distillation.transfer.omit_classes: leaves no class in the transfer set" },
         { Synthetic with { Teachers = new TeachersSpec() }, "teachers.model.kind: cnn needs image data; synthetic examples are flat feature vectors (use mlp)" },
-        { Synthetic with { Distillation = new DistillationSpec { Training = new TrainingSection { Augmentation = AugmentationName.Shift } } }, "distillation.training.augmentation: needs image data; synthetic examples are flat feature vectors (use none)" },
+        { Synthetic with { Specialists = new SpecialistsSpec { Training = new TrainingSection { Augmentation = AugmentationName.Shift } } }, "specialists.training.augmentation: needs image data; synthetic examples are flat feature vectors (use none)" },
     };
 
     /// <summary>Class indices cannot be checked for a directory dataset, whose class count is unknown until it is read.</summary>

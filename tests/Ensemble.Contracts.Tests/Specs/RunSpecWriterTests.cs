@@ -132,6 +132,7 @@ public sealed class RunSpecWriterTests
                 omit_classes: []
                 bias_correction: false
                 views: 1
+                augmentation: shift
             baseline: true
 
             """;

@@ -75,7 +75,7 @@ internal static class SpecTexts
           student_temperature: 3
           alpha: 0
           logit_standardization: compare
-          transfer: {fraction: 0.03, labeled: false, omit_classes: [4, 1], bias_correction: true, views: 2}
+          transfer: {fraction: 0.03, labeled: false, omit_classes: [4, 1], bias_correction: true, views: 1}
         baseline: false
         """;
 
@@ -105,7 +105,7 @@ internal static class SpecTexts
             "student_temperature": 3,
             "alpha": 0,
             "logit_standardization": "compare",
-            "transfer": {"fraction": 0.03, "labeled": false, "omit_classes": [4, 1], "bias_correction": true, "views": 2}
+            "transfer": {"fraction": 0.03, "labeled": false, "omit_classes": [4, 1], "bias_correction": true, "views": 1}
           },
           "baseline": false
         }

@@ -74,7 +74,8 @@ internal static class RunSpecSchema
         .Field("labeled", SpecCodecs.Bool, s => s.Labeled, (s, v) => s with { Labeled = v })
         .Field("omit_classes", SpecCodecs.List(SpecCodecs.Int), s => s.OmitClasses, (s, v) => s with { OmitClasses = v })
         .Field("bias_correction", SpecCodecs.Bool, s => s.BiasCorrection, (s, v) => s with { BiasCorrection = v })
-        .Field("views", SpecCodecs.Int, s => s.Views, (s, v) => s with { Views = v });
+        .Field("views", SpecCodecs.Int, s => s.Views, (s, v) => s with { Views = v })
+        .Field("augmentation", SpecCodecs.Enum<AugmentationName>(), s => s.Augmentation, (s, v) => s with { Augmentation = v });
 
     /// <summary><c>distillation</c>.</summary>
     public static SectionSchema<DistillationSpec> Distillation { get; } = new SectionSchema<DistillationSpec>()
