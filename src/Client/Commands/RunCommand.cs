@@ -51,7 +51,7 @@ public static class RunCommand
             ? $"resuming run '{name}' in {layout.Root}"
             : $"run '{name}' in {layout.Root}: {settings.Teachers.Count} teacher(s), {settings.Specialists.Count} specialist(s), {Torch.Torch.Threads} thread(s) on {settings.Device}");
 
-        var context = new RunContext(settings, layout, new SynchronousProgress(print.Progress));
+        var context = new RunContext(settings, layout, new SynchronousProgress<TaskProgress>(print.Progress));
         var plan = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline);
         new LocalRunner(context).RunAsync(plan, cancellationToken).GetAwaiter().GetResult();
 
