@@ -9,6 +9,13 @@ public sealed record TeachersSpec
     /// <summary><c>bootstrap</c>: each teacher trains on its own bootstrap resample of the training set (bagging). Default false.</summary>
     public bool Bootstrap { get; init; }
 
+    /// <summary>
+    /// <c>cross_fit</c>: teacher i leaves out fold i of the training set (one fold per teacher), and each transfer example's
+    /// soft target comes from the teacher that never trained on it, so targets carry honest uncertainty instead of a
+    /// memorised label. Needs count >= 2; not with bootstrap. Default false.
+    /// </summary>
+    public bool CrossFit { get; init; }
+
     /// <summary><c>model</c>: the teachers' architecture. Default <see cref="ModelSection.DefaultTeacher"/> (a CNN).</summary>
     public ModelSection Model { get; init; } = ModelSection.DefaultTeacher;
 
@@ -20,6 +27,8 @@ public sealed record TeachersSpec
     public IEnumerable<SpecProblem> Validate(string path)
     {
         if (Count < 1) yield return new(SpecPath.Field(path, "count"), "must be >= 1");
+        if (CrossFit && Count < 2) yield return new(SpecPath.Field(path, "cross_fit"), "needs count >= 2 (one held-out fold per teacher)");
+        if (CrossFit && Bootstrap) yield return new(SpecPath.Field(path, "cross_fit"), "cannot be combined with bootstrap");
         foreach (var problem in Model.Validate(SpecPath.Field(path, "model")).Concat(Training.Validate(SpecPath.Field(path, "training"))))
         {
             yield return problem;

@@ -11,7 +11,12 @@ public static class TransferSetBuilder
 {
     /// <summary>The examples of <paramref name="source"/> the student learns from: omitted classes removed, then a stratified fraction.</summary>
     /// <exception cref="ArgumentException">An omitted class is not a class of the source, or nothing is left.</exception>
-    public static Dataset Select(Dataset source, TransferOptions options)
+    public static Dataset Select(Dataset source, TransferOptions options) =>
+        source.Subset(SelectIndices(source, options), $"{source.Name}/transfer");
+
+    /// <summary>The rows of <paramref name="source"/> that <see cref="Select"/> keeps, in the transfer set's order.</summary>
+    /// <exception cref="ArgumentException">An omitted class is not a class of the source, or nothing is left.</exception>
+    public static int[] SelectIndices(Dataset source, TransferOptions options)
     {
         ArgumentNullException.ThrowIfNull(source);
         foreach (var c in options.OmitClasses)
@@ -22,21 +27,19 @@ public static class TransferSetBuilder
             }
         }
 
-        var set = source;
-        if (options.OmitClasses.Length > 0)
+        var omitted = options.OmitClasses.ToHashSet();
+        var kept = Enumerable.Range(0, source.Count).Where(i => !omitted.Contains(source.Labels[i])).ToArray();
+        if (options.Fraction < 1 && kept.Length > 0)
         {
-            var omitted = options.OmitClasses.ToHashSet();
-            var kept = Enumerable.Range(0, source.Count).Where(i => !omitted.Contains(source.Labels[i])).ToArray();
-            set = source.Subset(kept, $"{source.Name}/transfer");
+            // A stratified draw: split the kept rows as a dataset, then map the chosen rows back.
+            var positions = Enumerable.Range(0, kept.Length).Select(i => (float)i).ToArray();
+            var labels = kept.Select(i => source.Labels[i]).ToArray();
+            var rows = new Dataset("rows", positions, [1], labels, source.ClassCount).Split(options.Fraction, options.Seed).Validation;
+            kept = rows.Features.Select(f => kept[(int)f]).ToArray();
         }
 
-        if (options.Fraction < 1)
-        {
-            set = set.Split(options.Fraction, options.Seed).Validation;
-        }
-
-        if (set.Count == 0) throw new ArgumentException($"The transfer set drawn from {source.Name} is empty.", nameof(options));
-        return set;
+        if (kept.Length == 0) throw new ArgumentException($"The transfer set drawn from {source.Name} is empty.", nameof(options));
+        return kept;
     }
 
     /// <summary>The views of <paramref name="transfer"/>: itself first, then <c>Views − 1</c> augmented copies.</summary>

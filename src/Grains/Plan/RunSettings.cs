@@ -60,7 +60,8 @@ public sealed record DataSettings(string Dataset, int TrainSubset, int TestSubse
 /// <param name="Model">Their architecture.</param>
 /// <param name="Training">Their optimisation (the seed is replaced per member).</param>
 /// <param name="Augmentation">A fresh augmentation per epoch, or none.</param>
-public sealed record TeacherSettings(int Count, bool Bootstrap, ModelSpec Model, TrainingOptions Training, AugmentationKind Augmentation);
+/// <param name="CrossFit">Whether member i leaves out fold i of the training set, so every transfer example has a member that never saw it.</param>
+public sealed record TeacherSettings(int Count, bool Bootstrap, ModelSpec Model, TrainingOptions Training, AugmentationKind Augmentation, bool CrossFit);
 
 /// <summary>The specialists (Hinton et al. 2015 §5).</summary>
 /// <param name="Count">At most this many; 0 for none.</param>

@@ -30,7 +30,7 @@ public static class RunSettingsTranslator
             Data = new DataSettings(spec.Data.IsSynthetic ? "synthetic" : spec.Data.IsFashionMnist ? "fashion-mnist" : spec.Data.Dataset,
                 spec.Data.TrainSubset, spec.Data.TestSubset, spec.Data.ValidationFraction, Synthetic(spec.Data.Synthetic, spec.Seed)),
             Teachers = new TeacherSettings(spec.Teachers.Count, spec.Teachers.Bootstrap, Model(spec.Teachers.Model),
-                Training(spec.Teachers.Training), Augmentation(spec.Teachers.Training.Augmentation)),
+                Training(spec.Teachers.Training), Augmentation(spec.Teachers.Training.Augmentation), spec.Teachers.CrossFit),
             Specialists = new SpecialistSettings(spec.Specialists.Count, spec.Specialists.MaxSize,
                 spec.Specialists.Clustering == SpecialistClustering.Covariance ? Ens.Specialists.SpecialistClustering.Covariance : Ens.Specialists.SpecialistClustering.Confusion,
                 spec.Specialists.Head == SpecialistHead.Full ? Ens.Specialists.SpecialistHead.Full : Ens.Specialists.SpecialistHead.Dustbin,

@@ -24,7 +24,10 @@ public sealed class AggregateTask : IRunTask
             cancellationToken.ThrowIfCancellationRequested();
             var name = ModelOutputs.TransferView(v);
             using var ensemble = new EnsembleOutputs(context, name);
-            if (ensemble.CombineWithSpecialists() is { } q)
+            using var outOfFold = settings.Teachers.CrossFit
+                ? ensemble.OutOfFold([.. context.Data.TransferRows.Select(r => RunData.FoldOf(r, settings.Teachers.Count))])
+                : null;
+            if (ensemble.CombineWithSpecialists(outOfFold) is { } q)
             {
                 using (q)
                 {
@@ -32,6 +35,10 @@ public sealed class AggregateTask : IRunTask
                     targets[name] = q.Log().DetachFromDisposeScope();
                     combined = true;
                 }
+            }
+            else if (outOfFold is not null)
+            {
+                targets[name] = outOfFold.Clone().DetachFromDisposeScope();
             }
             else
             {
@@ -43,7 +50,8 @@ public sealed class AggregateTask : IRunTask
         {
             ["temperature"] = combined ? "1" : temperature.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         });
-        var what = combined ? "ensemble+specialists (eq. 5)" : $"{settings.Aggregation.ToString().ToLowerInvariant()} ensemble at T={temperature:0.##}";
+        var generalist = settings.Teachers.CrossFit ? "cross-fitted teachers" : $"{settings.Aggregation.ToString().ToLowerInvariant()} ensemble at T={temperature:0.##}";
+        var what = combined ? $"{generalist} + specialists (eq. 5)" : generalist;
         context.Progress.Report(new TaskProgress(task.Id, $"soft targets for {context.Data.TransferViews.Count} view(s) of {context.Data.Transfer.Count} examples: {what}"));
         return new TaskResult(task.Id, clock.Elapsed.TotalSeconds);
     }

@@ -40,10 +40,25 @@ internal sealed class EnsembleOutputs : IDisposable
     }
 
     /// <summary>
+    /// Cross-fitted logits: row r from member <c>folds[r]</c>, the one that never trained on that example. A single
+    /// member's logits are its own aggregate at any temperature, so these serve as soft-target logits directly.
+    /// </summary>
+    public Tensor OutOfFold(IReadOnlyList<int> folds)
+    {
+        using var scope = Torch.Torch.NewDisposeScope();
+        var stacked = Tensor.Stack(_members, 0);
+        var (rows, classes) = (stacked.Shape[1], stacked.Shape[2]);
+        if (folds.Count != rows) throw new ArgumentException($"{folds.Count} folds for {rows} rows.", nameof(folds));
+        var index = Torch.Torch.FromArray(folds.Select(f => (long)f).ToArray(), [1, rows, 1]).Expand([1, rows, classes]);
+        return stacked.Gather(0, index).Squeeze(0).MoveToOuterScope();
+    }
+
+    /// <summary>
     /// The eq. 5 combination of the run's aggregate (at T = 1) with every trained specialist, as probabilities;
     /// null when no specialist was trained.
     /// </summary>
-    public Tensor? CombineWithSpecialists()
+    /// <param name="generalistLogits">The generalist's logits (T = 1); the run's aggregate when null.</param>
+    public Tensor? CombineWithSpecialists(Tensor? generalistLogits = null)
     {
         var count = _context.Settings.Specialists.Count;
         var specialists = Enumerable.Range(0, count).Select(j => SpecialistTask.Read(_context, j, Set)).OfType<SpecialistPrediction>().ToList();
@@ -51,7 +66,7 @@ internal sealed class EnsembleOutputs : IDisposable
         try
         {
             using var scope = Torch.Torch.NewDisposeScope();
-            var generalist = SoftTargetAggregator.Probabilities(Aggregate(_context.Settings.Aggregation, 1), 1);
+            var generalist = SoftTargetAggregator.Probabilities(generalistLogits ?? Aggregate(_context.Settings.Aggregation, 1), 1);
             return SpecialistCombiner.Combine(generalist, specialists, _context.Settings.Specialists.TopN).MoveToOuterScope();
         }
         finally

@@ -10,8 +10,9 @@ namespace Ensemble.Grains.Tasks;
 /// </summary>
 public sealed class RunData
 {
-    private RunData(Dataset teacherTrain, Dataset validation, Dataset test, Dataset transfer, IReadOnlyList<Dataset> transferViews)
+    private RunData(Dataset teacherTrain, Dataset validation, Dataset test, int[] transferRows, Dataset transfer, IReadOnlyList<Dataset> transferViews)
     {
+        TransferRows = transferRows;
         TeacherTrain = teacherTrain;
         Validation = validation;
         Test = test;
@@ -27,6 +28,9 @@ public sealed class RunData
 
     /// <summary>The test set, used only by the report.</summary>
     public Dataset Test { get; }
+
+    /// <summary>Row i of the transfer set is row <c>TransferRows[i]</c> of <see cref="TeacherTrain"/>.</summary>
+    public int[] TransferRows { get; }
 
     /// <summary>The student's transfer set (drawn from <see cref="TeacherTrain"/>).</summary>
     public Dataset Transfer { get; }
@@ -49,7 +53,14 @@ public sealed class RunData
 
         if (data.TestSubset > 0 && data.TestSubset < test.Count) test = test.Take(data.TestSubset);
         var (teacherTrain, validation) = train.Split(data.ValidationFraction, settings.Seed);
-        var transfer = TransferSetBuilder.Select(teacherTrain, settings.Student.Transfer);
-        return new RunData(teacherTrain, validation, test, transfer, TransferSetBuilder.Views(transfer, settings.Student.Transfer));
+        var rows = TransferSetBuilder.SelectIndices(teacherTrain, settings.Student.Transfer);
+        var transfer = teacherTrain.Subset(rows, $"{teacherTrain.Name}/transfer");
+        return new RunData(teacherTrain, validation, test, rows, transfer, TransferSetBuilder.Views(transfer, settings.Student.Transfer));
     }
+
+    /// <summary>
+    /// With cross-fitting, the fold of row <paramref name="row"/> of <see cref="TeacherTrain"/>: the one member that never
+    /// trains on it. <see cref="TeacherTrain"/> is already in a seeded random order, so folds by position are random.
+    /// </summary>
+    public static int FoldOf(int row, int teachers) => row % teachers;
 }

@@ -22,7 +22,9 @@ public sealed class TeacherTask : IRunTask
         var teachers = settings.Teachers;
         var data = context.Data;
         var seed = settings.Seed + task.Index;
-        var train = teachers.Bootstrap ? Bootstrap(data.TeacherTrain, seed) : data.TeacherTrain;
+        var train = teachers.Bootstrap ? Bootstrap(data.TeacherTrain, seed)
+            : teachers.CrossFit ? LeaveFoldOut(data.TeacherTrain, task.Index, teachers.Count)
+            : data.TeacherTrain;
         var training = teachers.Training with
         {
             Seed = (ulong)seed,
@@ -51,6 +53,13 @@ public sealed class TeacherTask : IRunTask
         augmentation == AugmentationKind.None
             ? new FixedTrainingSet(new DatasetTensors(train, settings.Device), owns: true)
             : new AugmentedTrainingSet(train, augmentation, seed, settings.Device);
+
+    /// <summary>Every row of <paramref name="train"/> except those of fold <paramref name="fold"/>.</summary>
+    private static Dataset LeaveFoldOut(Dataset train, int fold, int folds)
+    {
+        var rows = Enumerable.Range(0, train.Count).Where(r => RunData.FoldOf(r, folds) != fold).ToArray();
+        return train.Subset(rows, $"{train.Name}/without-fold{fold}");
+    }
 
     /// <summary>A resample with replacement of the same size, drawn from <paramref name="seed"/>.</summary>
     private static Dataset Bootstrap(Dataset train, int seed)

@@ -39,6 +39,8 @@ public sealed class RunSpecValidationTests
         { new RunSpec { Data = new DataSpec { TrainSubset = 60_001 } }, "data.train_subset: 60001 is more than the 60000 training examples" },
         { Synthetic with { Data = Synthetic.Data with { TestSubset = 1001 } }, "data.test_subset: 1001 is more than the 1000 test examples" },
         { new RunSpec { Data = new DataSpec { ValidationFraction = 0.5 } }, "data.validation_fraction: must be in (0, 0.5): the held-out split chooses clusters, member weights and the exported student" },
+        { new RunSpec { Teachers = new TeachersSpec { Count = 1, CrossFit = true } }, "teachers.cross_fit: needs count >= 2 (one held-out fold per teacher)" },
+        { new RunSpec { Teachers = new TeachersSpec { CrossFit = true, Bootstrap = true } }, "teachers.cross_fit: cannot be combined with bootstrap" },
         { new RunSpec { Data = new DataSpec { ValidationFraction = 0 } }, "data.validation_fraction: must be in (0, 0.5): the held-out split chooses clusters, member weights and the exported student" },
         { new RunSpec { Distillation = new DistillationSpec { Transfer = new TransferSpec { Views = 4, Augmentation = AugmentationName.None } } }, "distillation.transfer.augmentation: must be shift or shift-flip when views > 1 (identical views add nothing)" },
         { new RunSpec { Distillation = new DistillationSpec { Training = new TrainingSection { Augmentation = AugmentationName.Shift } } }, "distillation.training.augmentation: must be none: the student's augmented inputs are distillation.transfer.views, so the teachers' soft targets match what it sees" },

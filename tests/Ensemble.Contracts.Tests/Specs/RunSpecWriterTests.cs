@@ -70,6 +70,7 @@ public sealed class RunSpecWriterTests
             teachers:
               count: 4
               bootstrap: false
+              cross_fit: false
               model:
                 kind: cnn
                 hidden: [1200, 1200]

@@ -51,6 +51,7 @@ internal static class RunSpecSchema
     public static SectionSchema<TeachersSpec> Teachers { get; } = new SectionSchema<TeachersSpec>()
         .Field("count", SpecCodecs.Int, s => s.Count, (s, v) => s with { Count = v })
         .Field("bootstrap", SpecCodecs.Bool, s => s.Bootstrap, (s, v) => s with { Bootstrap = v })
+        .Field("cross_fit", SpecCodecs.Bool, s => s.CrossFit, (s, v) => s with { CrossFit = v })
         .Section("model", Model, s => s.Model, (s, v) => s with { Model = v })
         .Section("training", Training, s => s.Training, (s, v) => s with { Training = v });
 

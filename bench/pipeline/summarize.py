@@ -1,0 +1,41 @@
+"""Summarises bench/pipeline runs: test accuracy per model (mean ± sd over seeds) and seconds per stage."""
+import json, pathlib, statistics, sys
+
+out = pathlib.Path(sys.argv[1])
+groups = {}
+for report in sorted(out.glob("*/report.json")):
+    name = report.parent.name.rsplit("-seed", 1)[0]
+    groups.setdefault(name, []).append(json.loads(report.read_text()))
+
+def fmt(values):
+    mean = statistics.mean(values) * 100
+    sd = statistics.stdev(values) * 100 if len(values) > 1 else 0.0
+    return f"{mean:6.2f} ± {sd:4.2f}"
+
+for name, reports in groups.items():
+    print(f"\n### {name} ({len(reports)} seed(s))\n")
+    print("| model | test accuracy % | NLL | ECE |")
+    print("|---|---:|---:|---:|")
+    names = [m["name"] for m in reports[0]["models"]]
+    for model in names:
+        rows = [next(m for m in r["models"] if m["name"] == model) for r in reports]
+        print(f"| {model} | {fmt([m['accuracy'] for m in rows])} | {statistics.mean(m['nll'] for m in rows):.4f} | {statistics.mean(m['ece'] for m in rows):.4f} |")
+    acc = lambda r, n: next((m["accuracy"] for m in r["models"] if m["name"] == n), None)
+    for student in ("student", "student-ls"):
+        deltas = [acc(r, student) - acc(r, "baseline") for r in reports if acc(r, student) is not None and acc(r, "baseline") is not None]
+        if deltas:
+            print(f"\n{student} − baseline: {statistics.mean(deltas) * 100:+.2f} points (per seed: {', '.join(f'{d * 100:+.2f}' for d in deltas)})")
+    stages = {}
+    for r in reports:
+        for s in r["stages"]:
+            kind = s["task"].split("/")[0]
+            stages.setdefault(kind, []).append(s["seconds"])
+    print("\n| stage | seconds (mean per task) |\n|---|---:|")
+    for kind, secs in stages.items():
+        print(f"| {kind} | {statistics.mean(secs):.1f} |")
+    if name.startswith("omit"):
+        cls = 3
+        print(f"\nAccuracy on the omitted class {cls} ({reports[0]['class_names'][cls]}):")
+        for m in reports[0]["models"]:
+            row = m["confusion"][cls]
+            print(f"- {m['name']}: {row[cls] / max(1, sum(row)) * 100:.1f} %")
