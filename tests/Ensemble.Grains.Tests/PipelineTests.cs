@@ -80,6 +80,44 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(["distill", "report"], started);
     }
 
+    [Fact]
+    public async Task FullHeadSpecialists_CrossFit_OmittedClassWithBiasCorrection_UnlabeledTransfer_RunAndReport()
+    {
+        Torch.Torch.Threads = Environment.ProcessorCount;
+        var spec = RunSpecReader.Parse("""
+            seed: 5
+            data: {dataset: synthetic, validation_fraction: 0.2, synthetic: {train_per_class: 200, test_per_class: 100}}
+            teachers:
+              count: 2
+              cross_fit: true
+              model: {kind: mlp, hidden: [64], dropout: 0.1}
+              training: {epochs: 10, batch_size: 64}
+            specialists: {count: 1, max_size: 3, clustering: covariance, head: full, training: {epochs: 4, batch_size: 64}}
+            distillation:
+              student: {kind: mlp, hidden: [32]}
+              training: {epochs: 30, batch_size: 32}
+              alpha: 0
+              transfer: {labeled: false, omit_classes: [9], bias_correction: true}
+            """, "yaml");
+        var settings = RunSettingsTranslator.Translate(spec, "variants");
+        var layout = new ArtifactLayout(_directory);
+        var lines = new List<TaskProgress>();
+        var plan = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline);
+
+        await new LocalRunner(new RunContext(settings, layout, new Collect(lines))).RunAsync(plan, CancellationToken.None);
+
+        var report = AtomicFile.ReadJson<RunReport>(layout.ReportJson);
+        Assert.Contains(report.Models, m => m.Name == "ensemble+specialists");
+        var student = report.Models.Single(m => m.Name == "student");
+        var baseline = report.Models.Single(m => m.Name == "baseline");
+        // Class 9 never appeared in the transfer set: the baseline (hard labels) cannot predict it at all; the student
+        // learned it from soft targets alone and, with its bias raised, predicts it.
+        Assert.Equal(0, baseline.Confusion![9][9]);
+        Assert.True(student.Confusion![9][9] > 30, $"student got {student.Confusion[9][9]} of 100 class-9 examples");
+        Assert.Contains(lines, l => l.Message.Contains("raised the bias of omitted classes [9]", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.TaskId == "aggregate" && l.Message.Contains("cross-fitted teachers + specialists", StringComparison.Ordinal));
+    }
+
     private sealed class Collect(List<TaskProgress> lines) : IProgress<TaskProgress>
     {
         public void Report(TaskProgress value)

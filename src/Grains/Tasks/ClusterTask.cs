@@ -34,8 +34,3 @@ public sealed class ClusterTask : IRunTask
         return new TaskResult(task.Id, clock.Elapsed.TotalSeconds);
     }
 }
-
-/// <summary>The cluster task's output.</summary>
-/// <param name="Classes">One sorted class set per specialist, most confusable first.</param>
-/// <param name="Names">The same sets by class name, for people.</param>
-public sealed record ClusterFile(int[][] Classes, string[] Names);

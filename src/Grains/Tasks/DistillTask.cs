@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using Ensemble.Distillation.Data;
+using Ensemble.Distillation.Evaluation;
 using Ensemble.Distillation.Transfer;
 using Ensemble.Distillation.Training;
 using Ensemble.Grains.Plan;
 using Ensemble.Torch;
+using Ensemble.Torch.Nn;
 
 namespace Ensemble.Grains.Tasks;
 
@@ -59,14 +62,14 @@ public sealed class DistillTask : IRunTask
     }
 
     /// <summary>Hinton §3: raise the bias of classes the transfer set left out, fitted on the validation split against the teachers.</summary>
-    private static void CorrectOmittedClasses(RunContext context, Ensemble.Torch.Nn.Module model, Dictionary<string, string> values, string name)
+    private static void CorrectOmittedClasses(RunContext context, Module model, Dictionary<string, string> values, string name)
     {
         var transfer = context.Settings.Student.Transfer;
         if (transfer.OmitClasses.Length == 0 || !transfer.BiasCorrection) return;
         using var ensemble = new EnsembleOutputs(context, "validation");
         using var teacher = ensemble.Aggregate(context.Settings.Aggregation, 1);
-        using var validation = new Ensemble.Distillation.Data.DatasetTensors(context.Data.Validation, context.Settings.Device);
-        using var logits = Ensemble.Distillation.Evaluation.Evaluator.Logits(model, validation);
+        using var validation = new DatasetTensors(context.Data.Validation, context.Settings.Device);
+        using var logits = Evaluator.Logits(model, validation);
         using var cpuLogits = logits.To(Device.Cpu);
         var bias = OmittedClassBias.Fit(cpuLogits, teacher, transfer.OmitClasses);
         OmittedClassBias.Apply(model, transfer.OmitClasses, bias);
