@@ -12,14 +12,14 @@ public sealed record DistillationSpec
     /// <summary><c>training</c>: how the student is trained. Default 20 epochs.</summary>
     public TrainingSection Training { get; init; } = new() { Epochs = 20 };
 
-    /// <summary><c>temperature</c>: T, the softmax temperature of the soft targets; greater than 0. Default 4.0.</summary>
-    public double Temperature { get; init; } = 4.0;
+    /// <summary><c>temperature</c>: T, the softmax temperature of the soft targets; greater than 0. Default 2.0 (measured best with alpha 0.5, bench/RESULTS.md).</summary>
+    public double Temperature { get; init; } = 2.0;
 
     /// <summary><c>student_temperature</c>: the student's softmax temperature when it differs from <see cref="Temperature"/>; greater than 0 when set. Default null (the same).</summary>
     public double? StudentTemperature { get; init; }
 
-    /// <summary><c>alpha</c>: α, the weight of the hard-label term, in [0, 1]. Default 0.1.</summary>
-    public double Alpha { get; init; } = 0.1;
+    /// <summary><c>alpha</c>: α, the weight of the hard-label term, in [0, 1]. Default 0.5.</summary>
+    public double Alpha { get; init; } = 0.5;
 
     /// <summary><c>logit_standardization</c>: <c>off</c> (default), <c>on</c> or <c>compare</c> (train both students).</summary>
     public LogitStandardizationMode LogitStandardization { get; init; } = LogitStandardizationMode.Off;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Ensemble.Distillation.Data;
+using Ensemble.Distillation.Evaluation;
 using Ensemble.Distillation.Training;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Plan;
@@ -35,12 +36,13 @@ public sealed class TeacherTask : IRunTask
         using var model = trainer.CreateModel(train);
         using var set = CreateSet(train, teachers.Augmentation, seed, settings);
         using var validation = new DatasetTensors(data.Validation, settings.Device);
-        var reports = trainer.Fit(model, set, validation, report => context.Progress.Report(EpochProgress.From(task.Id, report)), cancellationToken);
+        trainer.Fit(model, set, validation, report => context.Progress.Report(EpochProgress.From(task.Id, report)), cancellationToken);
+        // Evaluated here, not taken from the last epoch's report: a run resumed after its last checkpoint trains no epoch.
+        var accuracy = Evaluator.Evaluate(model, validation, cancellationToken: cancellationToken).Accuracy;
 
         ModelFile.Save(context.Layout.Model(task.Id), model, teachers.Model, train.ExampleShape, train.ClassCount);
         var outputs = ModelOutputs.Compute(model, ModelOutputs.StandardSets(data), settings.Device, cancellationToken);
         ModelOutputs.SaveAndDispose(context.Layout.Outputs(task.Id), outputs);
-        var accuracy = reports.Count > 0 ? reports[^1].TestAccuracy : null;
         return new TaskResult(task.Id, clock.Elapsed.TotalSeconds, ValidationAccuracy: accuracy, Values: new Dictionary<string, string>
         {
             ["seed"] = seed.ToString(CultureInfo.InvariantCulture),

@@ -33,10 +33,10 @@ public sealed class RunSpecReaderTests
         Assert.Equal([300], spec.Distillation.Student.Hidden);
         Assert.Equal(0.0, spec.Distillation.Student.Dropout);
         Assert.Equal(20, spec.Distillation.Training.Epochs);
-        Assert.Equal(4.0, spec.Distillation.Temperature);
+        Assert.Equal(2.0, spec.Distillation.Temperature);
         Assert.Null(spec.Distillation.StudentTemperature);
-        Assert.Equal(4.0, spec.Distillation.EffectiveStudentTemperature);
-        Assert.Equal(0.1, spec.Distillation.Alpha);
+        Assert.Equal(2.0, spec.Distillation.EffectiveStudentTemperature);
+        Assert.Equal(0.5, spec.Distillation.Alpha);
         Assert.Equal(LogitStandardizationMode.Off, spec.Distillation.LogitStandardization);
         Assert.Equal(1.0, spec.Distillation.Transfer.Fraction);
         Assert.Empty(spec.Distillation.Transfer.OmitClasses);

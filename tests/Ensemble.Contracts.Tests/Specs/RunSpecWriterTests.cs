@@ -123,9 +123,9 @@ public sealed class RunSpecWriterTests
                 nesterov: false
                 weight_decay: 0.0005
                 augmentation: none
-              temperature: 4.0
+              temperature: 2.0
               student_temperature: null
-              alpha: 0.1
+              alpha: 0.5
               logit_standardization: "off"
               transfer:
                 fraction: 1.0

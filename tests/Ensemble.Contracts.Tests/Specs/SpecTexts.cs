@@ -39,9 +39,9 @@ internal static class SpecTexts
         distillation:
           student: {kind: mlp, hidden: [300], dropout: 0.0}
           training: {epochs: 20}
-          temperature: 4.0
+          temperature: 2.0
           student_temperature: null
-          alpha: 0.1
+          alpha: 0.5
           logit_standardization: off
           transfer:
             fraction: 1.0
