@@ -19,11 +19,9 @@ internal static class ReportTable
             text.AppendLine(culture, $"{m.Name.PadRight(width)}  {m.Accuracy * 100,7:F2} %  {m.Nll,6:F4}  {m.Ece,6:F4}");
         }
 
-        var baseline = report.Models.FirstOrDefault(m => m.Name == "baseline");
-        foreach (var s in report.Models.Where(m => m.Name.StartsWith("student", StringComparison.Ordinal)))
+        foreach (var gain in report.StudentGains())
         {
-            if (baseline is null) break;
-            text.AppendLine(culture, $"{s.Name} vs baseline: {(s.Accuracy - baseline.Accuracy) * 100:+0.00;-0.00} points");
+            text.AppendLine(culture, $"{gain.Student} vs baseline: {gain.Points:+0.00;-0.00} points");
         }
 
         return text.ToString();

@@ -27,4 +27,13 @@ public sealed record RunReport
 
     /// <summary>Each task's wall time.</summary>
     public required IReadOnlyList<StageReport> Stages { get; init; }
+
+    /// <summary>Each distilled student's gain over the baseline; empty when the run trained no baseline.</summary>
+    public IReadOnlyList<StudentGain> StudentGains()
+    {
+        var baseline = Models.FirstOrDefault(m => m.Name == "baseline");
+        if (baseline is null) return [];
+        return [.. Models.Where(m => m.Name.StartsWith("student", StringComparison.Ordinal))
+            .Select(s => new StudentGain(s.Name, (s.Accuracy - baseline.Accuracy) * 100))];
+    }
 }

@@ -15,20 +15,31 @@ public static class AtomicFile
     };
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically.</summary>
-    public static void WriteText(string path, string text)
+    public static void WriteText(string path, string text) => Write(path, temp =>
+    {
+        using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+        using var writer = new StreamWriter(stream);
+        writer.Write(text);
+        writer.Flush();
+        stream.Flush(flushToDisk: true);
+    });
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="path"/> atomically.</summary>
+    public static void Copy(string source, string path) => Write(path, temp =>
+    {
+        File.Copy(source, temp);
+        using var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite);
+        stream.Flush(flushToDisk: true);
+    });
+
+    /// <summary>Has <paramref name="fill"/> write a temporary file beside <paramref name="path"/>, then renames it over <paramref name="path"/>.</summary>
+    private static void Write(string path, Action<string> fill)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var writer = new StreamWriter(stream))
-            {
-                writer.Write(text);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-
+            fill(temp);
             File.Move(temp, path, overwrite: true);
         }
         finally

@@ -4,6 +4,7 @@ using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Evaluation;
 using Ensemble.Distillation.Transfer;
 using Ensemble.Distillation.Training;
+using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Plan;
 using Ensemble.Torch;
 using Ensemble.Torch.Nn;
@@ -50,8 +51,7 @@ public sealed class DistillTask : IRunTask
                 if (accuracy > bestAccuracy) (best, bestAccuracy) = (name, accuracy);
             }
 
-            File.Copy(context.Layout.Model(task.Id, best!), context.Layout.Student + ".tmp", overwrite: true);
-            File.Move(context.Layout.Student + ".tmp", context.Layout.Student, overwrite: true);
+            AtomicFile.Copy(context.Layout.Model(task.Id, best!), context.Layout.Student);
             values["exported"] = best!;
             return new TaskResult(task.Id, clock.Elapsed.TotalSeconds, ValidationAccuracy: bestAccuracy, Values: values);
         }

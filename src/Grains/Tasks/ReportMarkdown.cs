@@ -24,15 +24,13 @@ internal static class ReportMarkdown
             text.AppendLine(culture, $"| {m.Name} | {m.Accuracy * 100:F2} % | {m.Nll:F4} | {m.Ece:F4} |");
         }
 
-        var baseline = report.Models.FirstOrDefault(m => m.Name == "baseline");
-        var students = report.Models.Where(m => m.Name.StartsWith("student", StringComparison.Ordinal)).ToList();
-        if (baseline is not null && students.Count > 0)
+        var gains = report.StudentGains();
+        if (gains.Count > 0)
         {
             text.AppendLine();
-            foreach (var s in students)
+            foreach (var gain in gains)
             {
-                var delta = (s.Accuracy - baseline.Accuracy) * 100;
-                text.AppendLine(culture, $"- {s.Name} vs baseline: {delta:+0.00;-0.00} points.");
+                text.AppendLine(culture, $"- {gain.Student} vs baseline: {gain.Points:+0.00;-0.00} points.");
             }
         }
 
