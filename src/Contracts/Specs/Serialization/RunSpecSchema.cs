@@ -50,6 +50,7 @@ internal static class RunSpecSchema
     /// <summary><c>teachers</c>.</summary>
     public static SectionSchema<TeachersSpec> Teachers { get; } = new SectionSchema<TeachersSpec>()
         .Field("count", SpecCodecs.Int, s => s.Count, (s, v) => s with { Count = v })
+        .Field("min", SpecCodecs.Nullable(SpecCodecs.Int), s => s.Min, (s, v) => s with { Min = v })
         .Field("bootstrap", SpecCodecs.Bool, s => s.Bootstrap, (s, v) => s with { Bootstrap = v })
         .Field("cross_fit", SpecCodecs.Bool, s => s.CrossFit, (s, v) => s with { CrossFit = v })
         .Section("model", Model, s => s.Model, (s, v) => s with { Model = v })

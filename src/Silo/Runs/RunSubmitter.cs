@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text;
+using Ensemble.Contracts.Specs;
+using Ensemble.Grains.Plan;
+using Ensemble.Silo.Store;
+
+namespace Ensemble.Silo.Runs;
+
+/// <summary>Turns a submitted spec into a stored run: validates it, expands its plan, and creates run and tasks in one transaction.</summary>
+public sealed class RunSubmitter(ITaskStore store, int maxAttempts = 3)
+{
+    /// <summary>Validates and stores the spec in <paramref name="text"/> (<paramref name="format"/> <c>yaml</c> or <c>json</c>).</summary>
+    /// <exception cref="RunSpecException">The spec is invalid; every problem is listed by field.</exception>
+    public Task<RunRecord> SubmitAsync(string text, string format, CancellationToken cancellationToken) =>
+        SubmitAsync(RunSpecReader.Parse(text, format, "request body"), cancellationToken);
+
+    /// <summary>Validates and stores <paramref name="spec"/>.</summary>
+    /// <exception cref="RunSpecException">The spec is invalid; every problem is listed by field.</exception>
+    public Task<RunRecord> SubmitAsync(RunSpec spec, CancellationToken cancellationToken) =>
+        store.CreateRunAsync(Build(spec, NewRunId(spec.Name ?? "run"), maxAttempts), cancellationToken);
+
+    /// <summary>The run <paramref name="spec"/> expands to, under <paramref name="runId"/>.</summary>
+    /// <exception cref="RunSpecException">The spec is invalid.</exception>
+    public static NewRun Build(RunSpec spec, string runId, int maxAttempts)
+    {
+        var settings = RunSettingsTranslator.Translate(spec, runId);
+        var plan = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline);
+        var tasks = plan.Select(t => new NewTask(t.Id, KindName(t.Kind), t.Index, t.DependsOn)).ToList();
+        return new NewRun(runId, settings.Name, RunSpecWriter.ToJson(spec), tasks, spec.Teachers.Quorum, maxAttempts);
+    }
+
+    /// <summary>The store's name of a task kind (<c>teacher</c>, <c>cluster</c>, …).</summary>
+    public static string KindName(TaskKind kind) => kind.ToString().ToLowerInvariant();
+
+    /// <summary>A fresh id: the name made URL-safe, then 8 random hex digits.</summary>
+    public static string NewRunId(string name)
+    {
+        var slug = new StringBuilder();
+        foreach (var c in name.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c)) slug.Append(c);
+            else if (slug.Length > 0 && slug[^1] != '-') slug.Append('-');
+            if (slug.Length >= 40) break;
+        }
+
+        var stem = slug.ToString().Trim('-');
+        return $"{(stem.Length == 0 ? "run" : stem)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+    }
+}
