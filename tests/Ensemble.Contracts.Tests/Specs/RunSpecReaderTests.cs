@@ -201,7 +201,7 @@ public sealed class RunSpecReaderTests
     [InlineData("device: null", "device: expected a string, got null")]
     [InlineData("teachers: {model: {hidden: 300}}", "teachers.model.hidden: expected a list such as [1, 2], got '300'")]
     [InlineData("teachers: {model: {hidden: [300, wide]}}", "teachers.model.hidden[1]: expected an integer, got 'wide'")]
-    [InlineData("teachers: 4", "teachers: expected a section of fields (count, bootstrap, cross_fit, model, training), got '4'")]
+    [InlineData("teachers: 4", "teachers: expected a section of fields (count, min, bootstrap, cross_fit, model, training), got '4'")]
     [InlineData("[1, 2]", "expected a mapping of fields at the top level, got a list")]
     public void Parse_WrongType_NamesPathExpectedAndFound(string text, string expected)
     {

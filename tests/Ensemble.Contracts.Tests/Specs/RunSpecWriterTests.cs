@@ -69,6 +69,7 @@ public sealed class RunSpecWriterTests
                 noise: 1.0
             teachers:
               count: 4
+              min: null
               bootstrap: false
               cross_fit: false
               model:
