@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
-# Installs and builds what is missing (scripts/setup.sh), runs every test project, and ends with one
+# Installs and builds what is missing (scripts/setup.sh), starts a private PostgreSQL for the task-store tests
+# (scripts/test-postgres.sh, stopped at exit), runs every test project, and ends with one
 # line "N passed, N failed" (totals over all projects). Exits non-zero on any failure.
 #   ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Safe]
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 "$ROOT/scripts/setup.sh" || { echo "0 passed, 1 failed"; exit 1; }
+
+# A private PostgreSQL for the task-store tests (127.0.0.1:55432, its own data directory), stopped on exit. If it
+# cannot start, ENSEMBLE_TEST_POSTGRES stays unset and the PostgreSQL tests fail saying so.
+export ENSEMBLE_TEST_POSTGRES_CTL="$ROOT/scripts/test-postgres.sh"
+trap '"$ENSEMBLE_TEST_POSTGRES_CTL" stop || true' EXIT
+if connection="$("$ENSEMBLE_TEST_POSTGRES_CTL" start)"; then
+  export ENSEMBLE_TEST_POSTGRES="$connection"
+else
+  echo "test.sh: PostgreSQL did not start (scripts/test-postgres.sh start); its tests will fail" >&2
+  unset ENSEMBLE_TEST_POSTGRES
+fi
 
 RESULTS="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS"
