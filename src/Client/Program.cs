@@ -5,6 +5,8 @@ var root = new RootCommand("Ensemble: train teacher ensembles and distill them i
 {
     TrainCommand.Create(),
     RunCommand.Create(),
+    SiloCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+// SIGTERM and Ctrl-C cancel the command's token; a silo then drains (up to its --drain-seconds) before it exits.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(120) });

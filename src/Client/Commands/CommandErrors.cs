@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Ensemble.Contracts.Specs;
 using Ensemble.Torch;
 
@@ -13,26 +14,45 @@ internal static class CommandErrors
         {
             return body();
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (ExitCodeOf(e) is { } code)
         {
-            Console.Error.WriteLine("interrupted");
-            return ExitCodes.Cancelled;
+            return code;
         }
-        catch (RunSpecException e)
+    }
+
+    /// <summary>The asynchronous <see cref="Guard"/>.</summary>
+    public static async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        try
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            return await body().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception e) when (ExitCodeOf(e) is { } code)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
+            return code;
         }
-        catch (Exception e) when (e is TorchException or IOException)
+    }
+
+    /// <summary>Writes the one-line message for <paramref name="e"/> and returns its exit code; null for a bug (let it surface).</summary>
+    private static int? ExitCodeOf(Exception e)
+    {
+        switch (e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.Failed;
+            case OperationCanceledException:
+                Console.Error.WriteLine("interrupted");
+                return ExitCodes.Cancelled;
+            case RunSpecException or ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException
+                or InvalidDataException or UnauthorizedAccessException:
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            case DbException:
+                Console.Error.WriteLine($"error: task store: {e.Message}");
+                return ExitCodes.Failed;
+            case TorchException or IOException:
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Failed;
+            default:
+                return null;
         }
     }
 }

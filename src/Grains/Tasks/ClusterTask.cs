@@ -20,8 +20,7 @@ public sealed class ClusterTask : IRunTask
         var settings = context.Settings;
         var specialists = settings.Specialists;
         using var scope = Torch.Torch.NewDisposeScope();
-        var members = Enumerable.Range(0, settings.Teachers.Count)
-            .Select(i => ModelOutputs.Read(context.Layout.Outputs($"teacher/{i}"), "validation")).ToList();
+        var members = context.Teachers().Select(id => ModelOutputs.Read(context.Layout.Outputs(id), "validation")).ToList();
         var generalist = SoftTargetAggregator.Probabilities(SoftTargetAggregator.Aggregate(members, AggregationMethod.Arithmetic, 1), 1);
         var labels = Torch.Torch.FromArray(Array.ConvertAll(context.Data.Validation.Labels, l => (long)l), [context.Data.Validation.Count]);
         var sets = ClassClusterer.Cluster(generalist, labels, specialists.Clustering, specialists.Count, specialists.MaxSize, settings.Seed);

@@ -21,13 +21,18 @@ internal sealed class EnsembleOutputs : IDisposable
     {
         _context = context;
         Set = set;
-        var teachers = Enumerable.Range(0, context.Settings.Teachers.Count).Select(i => $"teacher/{i}").ToList();
+        var teachers = context.Teachers();
+        if (teachers.Count == 0) throw new InvalidOperationException($"no teacher results under {context.Layout.Root}");
+        MemberIds = teachers;
         _members = [.. teachers.Select(id => ModelOutputs.Read(context.Layout.Outputs(id), set))];
         _accuracies = [.. teachers.Select(id => AtomicFile.ReadJson<TaskResult>(context.Layout.Result(id)).ValidationAccuracy ?? 1.0)];
     }
 
     /// <summary>The stored set these outputs are for.</summary>
     public string Set { get; }
+
+    /// <summary>The teachers read, e.g. <c>teacher/0</c>, in the order of <see cref="Members"/>.</summary>
+    public IReadOnlyList<string> MemberIds { get; }
 
     /// <summary>Each teacher's logits.</summary>
     public IReadOnlyList<Tensor> Members => _members;

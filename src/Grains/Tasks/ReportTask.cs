@@ -25,7 +25,7 @@ public sealed class ReportTask : IRunTask
         var evaluations = new List<ModelEvaluation>();
         using (var ensemble = new EnsembleOutputs(context, "test"))
         {
-            evaluations.AddRange(ensemble.Members.Select((logits, i) => ModelEvaluation.FromLogits($"teacher/{i}", logits, labels)));
+            evaluations.AddRange(ensemble.Members.Select((logits, i) => ModelEvaluation.FromLogits(ensemble.MemberIds[i], logits, labels)));
             foreach (var method in Enum.GetValues<AggregationMethod>())
             {
                 using var aggregate = ensemble.Aggregate(method, 1);

@@ -9,12 +9,16 @@ public sealed class RunContext
     private readonly Lazy<RunData> _data;
 
     /// <summary>A context for the run in <paramref name="layout"/> with <paramref name="settings"/>.</summary>
-    public RunContext(RunSettings settings, ArtifactLayout layout, IProgress<TaskProgress>? progress = null)
+    /// <param name="settings">The run's settings.</param>
+    /// <param name="layout">Where its files live.</param>
+    /// <param name="progress">Where tasks report.</param>
+    /// <param name="data">The run's data when the caller already holds it (a silo shares it between attempts); loaded on first use otherwise.</param>
+    public RunContext(RunSettings settings, ArtifactLayout layout, IProgress<TaskProgress>? progress = null, Lazy<RunData>? data = null)
     {
         Settings = settings;
         Layout = layout;
         Progress = progress ?? new Progress<TaskProgress>();
-        _data = new Lazy<RunData>(() => RunData.Load(settings));
+        _data = data ?? new Lazy<RunData>(() => RunData.Load(settings));
     }
 
     /// <summary>The run's settings.</summary>
@@ -25,6 +29,13 @@ public sealed class RunContext
 
     /// <summary>Where tasks report progress.</summary>
     public IProgress<TaskProgress> Progress { get; }
+
+    /// <summary>
+    /// The ids of the teachers whose results are recorded: every teacher, unless the run went on with a quorum
+    /// (<c>teachers.min</c>) after some failed for good. The tasks after the teachers use exactly these.
+    /// </summary>
+    public IReadOnlyList<string> Teachers() =>
+        [.. Enumerable.Range(0, Settings.Teachers.Count).Select(i => $"teacher/{i}").Where(id => File.Exists(Layout.Result(id)))];
 
     /// <summary>The run's data, loaded on first use and shared by the tasks of this process.</summary>
     public RunData Data => _data.Value;

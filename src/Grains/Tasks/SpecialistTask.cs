@@ -40,8 +40,9 @@ public sealed class SpecialistTask : IRunTask
         var data = context.Data;
         var classes = clusters.Classes[task.Index];
         var seed = settings.Seed + 1000 + task.Index;
-        var member = task.Index % settings.Teachers.Count;
-        var (generalist, spec, shape, classCount) = ModelFile.Load(context.Layout.Model($"teacher/{member}"), settings.Device);
+        var teachers = context.Teachers();
+        var member = teachers[task.Index % teachers.Count];
+        var (generalist, spec, shape, classCount) = ModelFile.Load(context.Layout.Model(member), settings.Device);
         using var generalistModel = generalist;
         var sample = SpecialistSampler.Sample(data.TeacherTrain.Labels, classes, seed);
         var enriched = data.TeacherTrain.Subset(sample.Indices, $"{data.TeacherTrain.Name}/specialist{task.Index}");
@@ -79,11 +80,11 @@ public sealed class SpecialistTask : IRunTask
         });
         ModelFile.Save(context.Layout.Model(task.Id), model, spec, shape, options.Head == SpecialistHead.Dustbin ? classes.Length + 1 : classCount);
         var names = string.Join(", ", classes.Select(c => data.Test.ClassNames[c]));
-        context.Progress.Report(new TaskProgress(task.Id, $"trained on {{{names}}} from teacher/{member}, {enriched.Count} examples"));
+        context.Progress.Report(new TaskProgress(task.Id, $"trained on {{{names}}} from {member}, {enriched.Count} examples"));
         return new TaskResult(task.Id, clock.Elapsed.TotalSeconds, Values: new Dictionary<string, string>
         {
             ["classes"] = string.Join(",", classes),
-            ["generalist"] = $"teacher/{member}",
+            ["generalist"] = member,
             ["dustbin_correction"] = correction.ToString("R", CultureInfo.InvariantCulture),
         });
     }

@@ -1,0 +1,67 @@
+using Ensemble.Silo.Artifacts;
+using Ensemble.Silo.Runs;
+using Ensemble.Silo.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ensemble.Silo.Hosting;
+
+/// <summary>Composes a silo process: the store, the artifact store, the HTTP API and the task slots.</summary>
+public static class SiloHost
+{
+    /// <summary>
+    /// Opens the store (migrating its schema), and builds the silo's web application; run it with
+    /// <c>RunAsync</c>. SIGTERM drains it (see <see cref="SiloService"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public static async Task<WebApplication> BuildAsync(SiloOptions options, CancellationToken cancellationToken)
+    {
+        Validate(options);
+        var store = TaskStoreFactory.Open(options.Store, new TaskStoreOptions { Clock = options.Clock });
+        try
+        {
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.UseUrls(options.Urls ?? "http://127.0.0.1:0");
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(20));
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(new ArtifactStore(options.Artifacts, store, options.Clock));
+        builder.Services.AddSingleton(new RunSubmitter(store, options.MaxAttempts));
+        builder.Services.AddSingleton<SiloService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloService>());
+        var app = builder.Build();
+        return app;
+    }
+
+    private static void Validate(SiloOptions options)
+    {
+        if (options.Slots < 0) throw new ArgumentException($"--slots: must be >= 0, not {options.Slots}");
+        if (options.Threads is < 1) throw new ArgumentException($"--threads: must be >= 1, not {options.Threads}");
+        if (options.MaxAttempts < 1) throw new ArgumentException($"--max-attempts: must be >= 1, not {options.MaxAttempts}");
+        if (options.LeaseDuration < TimeSpan.FromSeconds(1)) throw new ArgumentException($"--lease-seconds: must be >= 1, not {options.LeaseDuration.TotalSeconds}");
+        if (string.IsNullOrWhiteSpace(options.Artifacts)) throw new ArgumentException("--artifacts: a directory is required");
+        if (File.Exists(options.Artifacts)) throw new ArgumentException($"--artifacts: '{options.Artifacts}' is a file, not a directory");
+        if (options.Urls is { } urls && !urls.Split(';').All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            throw new ArgumentException($"--urls: expected http://HOST:PORT (several separated by ';'), got '{urls}'");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Ensemble.Contracts.Reports;
+using Ensemble.Grains.Artifacts;
+using Ensemble.Silo.Artifacts;
+using Ensemble.Silo.Hosting;
+using Ensemble.Silo.Runs;
+using Ensemble.Silo.Store;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ensemble.Silo.Tests.Execution;
+
+/// <summary>A silo in this process runs a whole small run through the store: every task claimed, its outputs published as blobs, the run succeeded.</summary>
+public sealed class SiloRunTests : IAsyncLifetime
+{
+    private const string Spec = """
+        name: silo-inproc
+        seed: 3
+        data:
+          dataset: synthetic
+          validation_fraction: 0.2
+          synthetic: {train_per_class: 200, test_per_class: 60}
+        teachers:
+          count: 3
+          min: 2
+          model: {kind: mlp, hidden: [48]}
+          training: {epochs: 6, batch_size: 64}
+        specialists:
+          count: 1
+          max_size: 3
+          training: {epochs: 3, batch_size: 64}
+        distillation:
+          student: {kind: mlp, hidden: [16]}
+          training: {epochs: 30, batch_size: 32}
+          transfer: {fraction: 0.06}
+        baseline: true
+        """;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-silo-run-").FullName;
+    private ITaskStore _store = null!;
+    private ArtifactStore _artifacts = null!;
+
+    public async Task InitializeAsync()
+    {
+        _store = TaskStoreFactory.Open($"sqlite:{Path.Combine(_directory, "store.db")}");
+        await _store.MigrateAsync(CancellationToken.None);
+        _artifacts = new ArtifactStore(Path.Combine(_directory, "artifacts"), _store);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private SiloService Silo(string id) => new(_store, _artifacts, new SiloOptions
+    {
+        Store = "unused",
+        Artifacts = _artifacts.Root,
+        SiloId = id,
+        Threads = 2,
+        LeaseDuration = TimeSpan.FromSeconds(10),
+        PollInterval = TimeSpan.FromMilliseconds(50),
+    }, NullLogger<SiloService>.Instance);
+
+    private async Task<RunRecord> RunToEndAsync(SiloService silo, string runId)
+    {
+        await silo.StartAsync(CancellationToken.None);
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            while (DateTime.UtcNow < deadline)
+            {
+                var run = (await _store.GetRunAsync(runId, CancellationToken.None))!;
+                if (run.State is RunState.Succeeded or RunState.Failed or RunState.Cancelled) return run;
+                await Task.Delay(100);
+            }
+
+            throw new TimeoutException("the run did not finish in 3 minutes");
+        }
+        finally
+        {
+            await silo.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task EveryTaskRunsThroughTheStore_OutputsArePublishedAsBlobs_AndTheReportReadsThem()
+    {
+        var run = await new RunSubmitter(_store).SubmitAsync(Spec, "yaml", CancellationToken.None);
+
+        var finished = await RunToEndAsync(Silo("inproc"), run.RunId);
+
+        Assert.Equal(RunState.Succeeded, finished.State);
+        var tasks = await _store.GetTasksAsync(run.RunId, CancellationToken.None);
+        Assert.All(tasks, t => Assert.Equal((TaskState.Succeeded, 1), (t.State, t.Attempt)));
+        var artifacts = (await _store.ListArtifactsAsync(run.RunId, CancellationToken.None)).ToDictionary(a => a.Name);
+        Assert.Contains("student.safetensors", artifacts.Keys);
+        Assert.Contains("tasks/teacher-2/outputs.safetensors", artifacts.Keys);
+        Assert.DoesNotContain(artifacts.Keys, name => name.Contains("checkpoints", StringComparison.Ordinal));
+        await using (var report = _artifacts.OpenRead(artifacts["report.json"]))
+        {
+            var parsed = JsonSerializer.Deserialize<RunReport>(report, AtomicFile.Json)!;
+            Assert.Equal(["teacher/0", "teacher/1", "teacher/2"], parsed.Models.Select(m => m.Name).Where(n => n.StartsWith("teacher/", StringComparison.Ordinal)));
+            Assert.True(parsed.Models.Single(m => m.Name == "student").Accuracy > 0.5, string.Join(", ", parsed.Models.Select(m => $"{m.Name} {m.Accuracy:P1}")));
+        }
+
+        // Every attempt's workspace is gone once its task succeeded; only blobs remain.
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_artifacts.Root, "work"), "*", SearchOption.AllDirectories));
+        var events = await _store.ReadEventsAsync(run.RunId, 0, 10_000, CancellationToken.None);
+        Assert.Equal(tasks.Count, events.Count(e => e.Kind == "task-started"));
+        Assert.Contains(events, e => e.Kind == "task-progress" && e.TaskId == "teacher/1" && e.DataJson!.Contains("\"epoch\":6", StringComparison.Ordinal));
+    }
+}
