@@ -58,8 +58,8 @@ public sealed partial class FaultToleranceTests : IDisposable
         var a = await StartSiloAsync("silo-a", postgres.ConnectionString, 3);
         using var api = new RunWatcher(a.Url);
         var runId = await api.SubmitAsync(ClusterSpecs.Teachers(teachers: 1, epochs: 30));
-        var before = await api.WaitAsync(runId, r => RunWatcher.Epoch(RunWatcher.Task(r, "teacher/0")) >= 3, RunTimeout, "teacher/0 reaching epoch 3");
-        var epochAtKill = RunWatcher.Epoch(RunWatcher.Task(before, "teacher/0"));
+        var before = await api.WaitAsync(runId, r => RunWatcher.Epoch(RunWatcher.TaskOf(r, "teacher/0")) >= 3, RunTimeout, "teacher/0 reaching epoch 3");
+        var epochAtKill = RunWatcher.Epoch(RunWatcher.TaskOf(before, "teacher/0"));
 
         a.Kill();
         var b = await StartSiloAsync("silo-b", postgres.ConnectionString, 3);
@@ -67,7 +67,7 @@ public sealed partial class FaultToleranceTests : IDisposable
         var run = await apiB.WaitAsync(runId, r => RunWatcher.State(r) is "succeeded" or "failed", RunTimeout, "the run finishing on silo-b");
 
         Assert.Equal("succeeded", RunWatcher.State(run));
-        var teacher = RunWatcher.Task(run, "teacher/0");
+        var teacher = RunWatcher.TaskOf(run, "teacher/0");
         Assert.Equal(2, teacher.GetProperty("attempt").GetInt32());
         var events = await apiB.EventsAsync(runId);
         Assert.Contains(events, e => Kind(e) == "lease-expired" && TaskOf(e) == "teacher/0");
@@ -84,7 +84,7 @@ public sealed partial class FaultToleranceTests : IDisposable
         var a = await StartSiloAsync("silo-a", postgres.ConnectionString, 120);
         using var api = new RunWatcher(a.Url);
         var runId = await api.SubmitAsync(ClusterSpecs.Teachers(teachers: 1, epochs: 30));
-        await api.WaitAsync(runId, r => RunWatcher.Epoch(RunWatcher.Task(r, "teacher/0")) >= 2, RunTimeout, "teacher/0 reaching epoch 2");
+        await api.WaitAsync(runId, r => RunWatcher.Epoch(RunWatcher.TaskOf(r, "teacher/0")) >= 2, RunTimeout, "teacher/0 reaching epoch 2");
         var b = await StartSiloAsync("silo-b", postgres.ConnectionString, 120);
         using var apiB = new RunWatcher(b.Url);
 
@@ -93,12 +93,12 @@ public sealed partial class FaultToleranceTests : IDisposable
         Assert.True(await a.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"silo-a did not exit after SIGTERM:\n{a.Output}");
         Assert.Equal(0, a.ExitCode);
         Assert.Contains("lease released", a.Output);
-        var reclaimed = await apiB.WaitAsync(runId, r => RunWatcher.Task(r, "teacher/0").GetProperty("lease_owner").GetString() == "silo-b",
+        var reclaimed = await apiB.WaitAsync(runId, r => RunWatcher.TaskOf(r, "teacher/0").GetProperty("lease_owner").GetString() == "silo-b",
             TimeSpan.FromSeconds(30), "silo-b taking teacher/0");
         var seconds = (DateTime.UtcNow - terminatedAt).TotalSeconds;
         Assert.True(seconds < 20, $"reclaimed {seconds:F1} s after SIGTERM");
         // A graceful hand-back does not use up an attempt.
-        Assert.Equal(1, RunWatcher.Task(reclaimed, "teacher/0").GetProperty("attempt").GetInt32());
+        Assert.Equal(1, RunWatcher.TaskOf(reclaimed, "teacher/0").GetProperty("attempt").GetInt32());
 
         var run = await apiB.WaitAsync(runId, r => RunWatcher.State(r) is "succeeded" or "failed", RunTimeout, "the run finishing on silo-b");
         Assert.Equal("succeeded", RunWatcher.State(run));
@@ -119,7 +119,7 @@ public sealed partial class FaultToleranceTests : IDisposable
         var b = await StartSiloAsync("silo-b", postgres.ConnectionString, 10);
         using var api = new RunWatcher(a.Url);
         var runId = await api.SubmitAsync(ClusterSpecs.Teachers(teachers: 2, epochs: 20));
-        await api.WaitAsync(runId, r => RunWatcher.Epoch(RunWatcher.Task(r, "teacher/0")) >= 2, RunTimeout, "teacher/0 reaching epoch 2");
+        await api.WaitAsync(runId, r => RunWatcher.Epoch(RunWatcher.TaskOf(r, "teacher/0")) >= 2, RunTimeout, "teacher/0 reaching epoch 2");
 
         TestPostgres.Restart();
 
@@ -136,7 +136,7 @@ public sealed partial class FaultToleranceTests : IDisposable
         var first = await StartSiloAsync("embedded", store, 30);
         using var api = new RunWatcher(first.Url);
         var runId = await api.SubmitAsync(ClusterSpecs.Teachers(teachers: 1, epochs: 30));
-        await api.WaitAsync(runId, r => RunWatcher.Epoch(RunWatcher.Task(r, "teacher/0")) >= 3, RunTimeout, "teacher/0 reaching epoch 3");
+        await api.WaitAsync(runId, r => RunWatcher.Epoch(RunWatcher.TaskOf(r, "teacher/0")) >= 3, RunTimeout, "teacher/0 reaching epoch 3");
         first.Kill();
 
         // Same id: it takes back its own task at once instead of waiting 30 s for the lease to lapse.
@@ -146,7 +146,7 @@ public sealed partial class FaultToleranceTests : IDisposable
 
         Assert.Equal("succeeded", RunWatcher.State(run));
         Assert.Contains("Took back 1 task(s)", second.Output);
-        Assert.Equal(2, RunWatcher.Task(run, "teacher/0").GetProperty("attempt").GetInt32());
+        Assert.Equal(2, RunWatcher.TaskOf(run, "teacher/0").GetProperty("attempt").GetInt32());
         Assert.Matches(@"teacher/0 attempt 2 \(fence \d+\) starts on [a-z-]+ from checkpoints/epoch-\d{4}\.safetensors", second.Output);
         Assert.True(FirstEpochOfAttempt(await api2.EventsAsync(runId), "teacher/0", attempt: 2) > 3);
     }

@@ -75,7 +75,7 @@ internal sealed class RunWatcher(Uri silo) : IDisposable
     }
 
     /// <summary>The state of <paramref name="taskId"/> in <paramref name="run"/>.</summary>
-    public static JsonElement Task(JsonElement run, string taskId) =>
+    public static JsonElement TaskOf(JsonElement run, string taskId) =>
         run.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("id").GetString() == taskId);
 
     /// <summary>The epoch a task last reported, or 0.</summary>

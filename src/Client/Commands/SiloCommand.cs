@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Ensemble.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 
 namespace Ensemble.Client.Commands;
 
@@ -42,7 +42,9 @@ public static class SiloCommand
                 Token = Environment.GetEnvironmentVariable("ENSEMBLE_TOKEN") is { Length: > 0 } token ? token : null,
             };
             await using var app = await SiloHost.BuildAsync(options, cancellationToken).ConfigureAwait(false);
-            await app.RunAsync(cancellationToken).ConfigureAwait(false);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            // SIGTERM or Ctrl-C cancels the token: the host stops, and the silo drains (SiloService.StopAsync).
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }).ConfigureAwait(false));
         return command;
