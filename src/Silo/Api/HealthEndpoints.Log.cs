@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ensemble.Silo.Api;
+
+internal static partial class HealthEndpoints
+{
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Not ready: the task store is unreachable: {Reason}")]
+    private static partial void LogNotReady(ILogger logger, string reason);
+}

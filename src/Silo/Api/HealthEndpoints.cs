@@ -1,0 +1,50 @@
+using System.Globalization;
+using Ensemble.Silo.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Ensemble.Silo.Api;
+
+/// <summary>
+/// <c>/healthz</c> (the process answers; touches nothing) and <c>/readyz</c> (the task store answers within
+/// <see cref="ApiOptions.ReadyTimeout"/>). Both open without a token, for probes.
+/// </summary>
+internal static partial class HealthEndpoints
+{
+    /// <summary>Maps the endpoints onto the root of <paramref name="endpoints"/>.</summary>
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
+        endpoints.MapGet("/readyz", ReadyAsync);
+    }
+
+    private static async Task<IResult> ReadyAsync(HttpContext context, [FromServices] ITaskStore store,
+        [FromServices] ApiOptions options, [FromServices] ILoggerFactory loggers)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(options.ReadyTimeout);
+        string reason;
+        try
+        {
+            // WaitAsync as well as the token: a store stuck in a call that ignores cancellation still gets its answer in time.
+            var ping = store.PingAsync(timeout.Token).WaitAsync(options.ReadyTimeout, options.Clock, context.RequestAborted);
+            if (await ping.ConfigureAwait(false)) return Results.Text("ready\n", "text/plain");
+            reason = "it did not answer the ping";
+        }
+        catch (Exception exception) when (exception is TimeoutException ||
+                                          (exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
+        {
+            reason = $"it did not answer within {options.ReadyTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            reason = $"{exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")}";
+        }
+
+        LogNotReady(loggers.CreateLogger(typeof(HealthEndpoints).FullName!), reason);
+        return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, $"the task store is unreachable: {reason}");
+    }
+}
