@@ -50,8 +50,10 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
         {
             outcome = AttemptOutcome.LeaseLost;
         }
-        catch (OperationCanceledException) when (drain.IsCancellationRequested || abort.IsCancellationRequested)
+        catch (OperationCanceledException e) when (drain.IsCancellationRequested || abort.IsCancellationRequested)
         {
+            logger.LogInformation("{Run}/{Task}: {Why}", lease.RunId, lease.TaskId,
+                abort.IsCancellationRequested ? "stopped where it was (drain timed out)" : e.Message);
             outcome = await HandBackAsync(lease).ConfigureAwait(false);
         }
         catch (Exception e)

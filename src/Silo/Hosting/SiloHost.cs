@@ -1,3 +1,4 @@
+using Ensemble.Silo.Api;
 using Ensemble.Silo.Artifacts;
 using Ensemble.Silo.Runs;
 using Ensemble.Silo.Store;
@@ -42,12 +43,14 @@ public static class SiloHost
         builder.WebHost.UseUrls(options.Urls ?? "http://127.0.0.1:0");
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(20));
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton<ITaskStore>(_ => store); // a factory registration, so the host disposes it
         builder.Services.AddSingleton(new ArtifactStore(options.Artifacts, store, options.Clock));
         builder.Services.AddSingleton(new RunSubmitter(store, options.MaxAttempts));
+        builder.Services.AddSiloApi(new ApiOptions { Token = options.Token, Clock = options.Clock });
         builder.Services.AddSingleton<SiloService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloService>());
         var app = builder.Build();
+        app.MapSiloApi();
         return app;
     }
 
