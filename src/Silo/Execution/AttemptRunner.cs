@@ -9,6 +9,7 @@ using Ensemble.Silo.Artifacts;
 using Ensemble.Silo.Hosting;
 using Ensemble.Silo.Scheduling;
 using Ensemble.Silo.Store;
+using Ensemble.Torch;
 using Microsoft.Extensions.Logging;
 
 namespace Ensemble.Silo.Execution;
@@ -30,7 +31,11 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
     /// Runs <paramref name="claim"/>. <paramref name="drain"/> asks it to stop at the next checkpoint and hand the task
     /// back; <paramref name="abort"/> stops it at once (it is handed back too).
     /// </summary>
-    public async Task<AttemptOutcome> RunAsync(TaskClaim claim, CancellationToken drain, CancellationToken abort)
+    /// <param name="claim">The claimed task.</param>
+    /// <param name="slot">The slot running it: on a GPU silo, slot i trains on <c>cuda:i</c>.</param>
+    /// <param name="drain">Stop at the next checkpoint and hand the task back.</param>
+    /// <param name="abort">Stop now and hand the task back.</param>
+    public async Task<AttemptOutcome> RunAsync(TaskClaim claim, int slot, CancellationToken drain, CancellationToken abort)
     {
         var lease = claim.Lease;
         var clock = Stopwatch.StartNew();
@@ -40,7 +45,7 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
         AttemptOutcome outcome;
         try
         {
-            outcome = await ExecuteAsync(claim, workspace, drain, attempt.Token).ConfigureAwait(false);
+            outcome = await ExecuteAsync(claim, slot, workspace, drain, attempt.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (renewer.Status == LeaseStatus.Cancelled)
         {
@@ -73,12 +78,15 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
         return outcome;
     }
 
-    private async Task<AttemptOutcome> ExecuteAsync(TaskClaim claim, AttemptWorkspace workspace, CancellationToken drain, CancellationToken cancellationToken)
+    private async Task<AttemptOutcome> ExecuteAsync(TaskClaim claim, int slot, AttemptWorkspace workspace, CancellationToken drain,
+        CancellationToken cancellationToken)
     {
         var lease = claim.Lease;
         var kind = Enum.Parse<TaskKind>(claim.Kind, ignoreCase: true);
         var spec = RunSpecReader.Parse(claim.SpecJson, "json", $"run {lease.RunId}");
         var runSettings = RunSettingsTranslator.Translate(spec, lease.RunId);
+        // A run asks for "cuda"; which GPU is the silo's business: one slot per device.
+        if (runSettings.Device.Type == DeviceType.Cuda) runSettings = runSettings with { Device = Device.Cuda(slot) };
         var inputs = await store.ListArtifactsAsync(lease.RunId, cancellationToken).ConfigureAwait(false);
         var resumed = workspace.Prepare(inputs, blobs);
         var start = $"{lease.TaskId} attempt {claim.Attempt} (fence {lease.Fence}) starts on {lease.SiloId}" +

@@ -12,7 +12,10 @@ public sealed record SiloOptions
     /// <summary>This silo's id. Null: <c>host-pid</c>. A stable id (given explicitly) lets a restarted silo take back its own leases at once.</summary>
     public string? SiloId { get; init; }
 
-    /// <summary>Task slots (one per GPU, or one CPU slot using every core). Zero: serve the API without running tasks.</summary>
+    /// <summary>
+    /// Task slots (one per GPU, or one CPU slot using every core). Slot i of a run on <c>cuda</c> trains on
+    /// <c>cuda:i</c>. Zero: serve the API without running tasks.
+    /// </summary>
     public int Slots { get; init; } = 1;
 
     /// <summary>libtorch threads per slot. Null: the cores divided among the slots.</summary>

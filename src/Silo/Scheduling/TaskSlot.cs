@@ -59,7 +59,7 @@ internal sealed class TaskSlot(int number, ITaskStore store, AttemptRunner runne
             Current = claim;
             try
             {
-                await runner.RunAsync(claim, drain, abort).ConfigureAwait(false);
+                await runner.RunAsync(claim, Number, drain, abort).ConfigureAwait(false);
             }
             finally
             {

@@ -52,13 +52,13 @@ public sealed class SiloRunTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private SiloService Silo(string id) => new(_store, _artifacts, new SiloOptions
+    private SiloService Silo(string id, double leaseSeconds = 10) => new(_store, _artifacts, new SiloOptions
     {
         Store = "unused",
         Artifacts = _artifacts.Root,
         SiloId = id,
         Threads = 2,
-        LeaseDuration = TimeSpan.FromSeconds(10),
+        LeaseDuration = TimeSpan.FromSeconds(leaseSeconds),
         PollInterval = TimeSpan.FromMilliseconds(50),
     }, NullLogger<SiloService>.Instance);
 
@@ -109,5 +109,44 @@ public sealed class SiloRunTests : IAsyncLifetime
         var events = await _store.ReadEventsAsync(run.RunId, 0, 10_000, CancellationToken.None);
         Assert.Equal(tasks.Count, events.Count(e => e.Kind == "task-started"));
         Assert.Contains(events, e => e.Kind == "task-progress" && e.TaskId == "teacher/1" && e.DataJson!.Contains("\"epoch\":6", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CancellingARun_StopsItsRunningTaskAtTheNextRenewal_AndFreesTheSlot()
+    {
+        var spec = Spec.Replace("count: 3\n  min: 2", "count: 1").Replace("training: {epochs: 6, batch_size: 64}", "training: {epochs: 500, batch_size: 64}");
+        var run = await new RunSubmitter(_store).SubmitAsync(spec, "yaml", CancellationToken.None);
+        var silo = Silo("inproc", leaseSeconds: 1.5);
+        await silo.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitForAsync(async () => (await _store.GetTasksAsync(run.RunId, CancellationToken.None)).Single(t => t.TaskId == "teacher/0").ProgressJson is not null);
+            Assert.Contains(silo.Running, c => c.Lease.TaskId == "teacher/0");
+
+            await _store.CancelRunAsync(run.RunId, CancellationToken.None);
+            var cancelled = DateTime.UtcNow;
+            await WaitForAsync(() => Task.FromResult(silo.Running.Count == 0));
+
+            // Renewed every 0.5 s: the attempt learns of the cancel at its next renewal, then stops within an epoch's batch.
+            Assert.True((DateTime.UtcNow - cancelled).TotalSeconds < 3, $"stopped {(DateTime.UtcNow - cancelled).TotalSeconds:F1} s after the cancel");
+            var tasks = await _store.GetTasksAsync(run.RunId, CancellationToken.None);
+            Assert.All(tasks, t => Assert.Equal(TaskState.Cancelled, t.State));
+            Assert.Empty(await _store.ListArtifactsAsync(run.RunId, CancellationToken.None));
+            Assert.False(Directory.Exists(Path.Combine(_artifacts.Root, "work", run.RunId, "teacher-0")));
+        }
+        finally
+        {
+            await silo.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in 60 s");
+            await Task.Delay(50);
+        }
     }
 }
