@@ -67,6 +67,8 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
             var failure = await StoreRetry.RunAsync(ct => store.FailAsync(lease, Describe(e), ct), settings, abort).ConfigureAwait(false);
             logger.LogWarning("{Run}/{Task}: {Outcome}", lease.RunId, lease.TaskId, failure);
             outcome = failure == FailureOutcome.Refused ? AttemptOutcome.LeaseLost : AttemptOutcome.Failed;
+            // No attempt follows a task that failed for good: its checkpoints are of no further use.
+            if (failure is FailureOutcome.Excused or FailureOutcome.RunFailed) workspace.Delete();
         }
         finally
         {

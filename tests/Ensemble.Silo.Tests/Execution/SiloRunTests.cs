@@ -140,6 +140,27 @@ public sealed class SiloRunTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task ATaskThatFailsEveryAttempt_IsRetriedThenFailsTheRun_WithItsErrorRecorded()
+    {
+        var missing = Path.Combine(_directory, "no-such-dataset");
+        var spec = Spec.Replace("dataset: synthetic", $"dataset: {missing}").Replace("count: 3\n  min: 2", "count: 1");
+        var run = await new RunSubmitter(_store, maxAttempts: 2).SubmitAsync(spec, "yaml", CancellationToken.None);
+
+        var finished = await RunToEndAsync(Silo("inproc"), run.RunId);
+
+        Assert.Equal(RunState.Failed, finished.State);
+        var tasks = await _store.GetTasksAsync(run.RunId, CancellationToken.None);
+        var failed = Assert.Single(tasks, t => t.State == TaskState.Failed);
+        Assert.Equal(2, failed.Attempt);
+        Assert.Contains(missing, failed.Error);
+        Assert.Contains(failed.TaskId, finished.Error);
+        Assert.All(tasks.Where(t => t != failed), t => Assert.Equal(TaskState.Cancelled, t.State));
+        var events = await _store.ReadEventsAsync(run.RunId, 0, 1000, CancellationToken.None);
+        Assert.Single(events, e => e.Kind == "task-retry" && e.TaskId == failed.TaskId);
+        Assert.False(Directory.Exists(Path.Combine(_artifacts.Root, "work", run.RunId, failed.TaskId.Replace('/', '-'))));
+    }
+
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
