@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Ensemble.Contracts.Specs;
 using Ensemble.Grains.Artifacts;
@@ -21,12 +20,6 @@ namespace Ensemble.Silo.Execution;
 /// </summary>
 internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDataCache data, SiloOptions settings, ILogger logger)
 {
-    /// <summary>Fires when an attempt ends.</summary>
-    public event Action<TaskClaim, AttemptOutcome, TimeSpan>? Finished;
-
-    /// <summary>Fires for every progress report of a running attempt.</summary>
-    public event Action<TaskLease, TaskProgress>? Progressed;
-
     /// <summary>
     /// Runs <paramref name="claim"/>. <paramref name="drain"/> asks it to stop at the next checkpoint and hand the task
     /// back; <paramref name="abort"/> stops it at once (it is handed back too).
@@ -38,7 +31,6 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
     public async Task<AttemptOutcome> RunAsync(TaskClaim claim, int slot, CancellationToken drain, CancellationToken abort)
     {
         var lease = claim.Lease;
-        var clock = Stopwatch.StartNew();
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(abort);
         var renewer = new LeaseRenewer(store, lease, settings.LeaseDuration, attempt, logger, settings.Clock);
         var workspace = new AttemptWorkspace(blobs.Root, lease);
@@ -76,7 +68,6 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
         }
 
         if (outcome is AttemptOutcome.Succeeded or AttemptOutcome.Cancelled) workspace.Delete();
-        Finished?.Invoke(claim, outcome, clock.Elapsed);
         return outcome;
     }
 
@@ -100,7 +91,6 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
         TaskResult result;
         await using (var progress = new StoreProgressSink(store, lease, drain, logger))
         {
-            progress.Reported += (l, p) => Progressed?.Invoke(l, p);
             var context = new RunContext(runSettings, workspace.Layout, progress, data.For(lease.RunId, runSettings));
             var task = new PlannedTask(lease.TaskId, kind, claim.Index, []);
             var work = TaskCatalog.For(kind);

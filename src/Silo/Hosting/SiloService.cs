@@ -23,21 +23,15 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _abort = new();
     private Task _work = Task.CompletedTask;
 
-    /// <summary>A silo over <paramref name="store"/> and <paramref name="artifacts"/>.</summary>
+    /// <summary>A silo over <paramref name="store"/> (its schema already migrated, as <see cref="SiloHost"/> does) and <paramref name="artifacts"/>.</summary>
     public SiloService(ITaskStore store, ArtifactStore artifacts, SiloOptions options, ILogger<SiloService> logger)
     {
         _store = store;
         _options = options;
         _logger = logger;
-        Runner = new AttemptRunner(store, artifacts, new RunDataCache(), options, logger);
-        for (var i = 0; i < options.Slots; i++) _slots.Add(new TaskSlot(i, store, Runner, options, logger));
+        var runner = new AttemptRunner(store, artifacts, new RunDataCache(), options, logger);
+        for (var i = 0; i < options.Slots; i++) _slots.Add(new TaskSlot(i, store, runner, options, logger));
     }
-
-    /// <summary>Runs the attempts of every slot (its events feed metrics and tests).</summary>
-    internal AttemptRunner Runner { get; }
-
-    /// <summary>How many leases of other silos this silo has expired.</summary>
-    public int LeasesExpired { get; private set; }
 
     /// <summary>The tasks running in this silo's slots now.</summary>
     public IReadOnlyList<TaskClaim> Running => [.. _slots.Select(s => s.Current).OfType<TaskClaim>()];
@@ -46,17 +40,9 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var siloId = _options.EffectiveSiloId;
-        if (_options.Slots > 0 && _options.Threads is not { } threads)
-        {
-            threads = Math.Max(1, Environment.ProcessorCount / _options.Slots);
-            Torch.Torch.Threads = threads;
-        }
-        else if (_options.Threads is { } explicitThreads)
-        {
-            Torch.Torch.Threads = explicitThreads;
-        }
+        if (_options.Threads is { } threads) Torch.Torch.Threads = threads;
+        else if (_options.Slots > 0) Torch.Torch.Threads = Math.Max(1, Environment.ProcessorCount / _options.Slots);
 
-        await _store.MigrateAsync(cancellationToken).ConfigureAwait(false);
         await _store.RegisterSiloAsync(siloId, Environment.MachineName, _options.Urls, _options.Slots, cancellationToken).ConfigureAwait(false);
         if (_options.SiloId is not null)
         {
@@ -81,7 +67,6 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
                 var expired = await _store.ExpireLeasesAsync(null, cancellationToken).ConfigureAwait(false);
                 if (expired > 0)
                 {
-                    LeasesExpired += expired;
                     _logger.LogWarning("{Count} lease(s) lapsed; their tasks are retried", expired);
                 }
             }

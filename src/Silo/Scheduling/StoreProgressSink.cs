@@ -32,14 +32,10 @@ internal sealed class StoreProgressSink : IProgress<TaskProgress>, IAsyncDisposa
         _writer = Task.Run(WriteAsync);
     }
 
-    /// <summary>Fires for every report (metrics).</summary>
-    public event Action<TaskLease, TaskProgress>? Reported;
-
     /// <inheritdoc/>
     public void Report(TaskProgress value)
     {
         _logger.LogInformation("{Run} {Task}: {Message}", _lease.RunId, value.TaskId, value.Message);
-        Reported?.Invoke(_lease, value);
         _pending.Writer.TryWrite(value);
         if (value.Epoch is not null && _drain.IsCancellationRequested)
         {
