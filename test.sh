@@ -5,7 +5,7 @@
 #   ./test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Safe]
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-"$ROOT/scripts/setup.sh" || { echo "0 passed, 1 failed"; exit 1; }
+"$ROOT/scripts/setup.sh" --test || { echo "0 passed, 1 failed"; exit 1; }
 
 # A private PostgreSQL for the task-store tests (127.0.0.1:55432, its own data directory), stopped on exit. If it
 # cannot start, ENSEMBLE_TEST_POSTGRES stays unset and the PostgreSQL tests fail saying so.

@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Installs what Ensemble needs and builds it. Idempotent: when everything is installed and nothing changed
 # since the last build, it returns in well under a second. Used by ./ensemble and ./test.sh.
-#   scripts/setup.sh [--quiet]
+#   scripts/setup.sh [--quiet] [--test]
+# --test also installs the tools the tests check against (scripts/debian-packages-test.txt).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 QUIET=0
-[[ "${1:-}" == "--quiet" ]] && QUIET=1
+LISTS=("$ROOT/scripts/debian-packages.txt")
+for arg in "$@"; do
+  case "$arg" in
+    --quiet) QUIET=1 ;;
+    --test) LISTS+=("$ROOT/scripts/debian-packages-test.txt") ;;
+    *) echo "setup: unknown option $arg (expected --quiet or --test)" >&2; exit 2 ;;
+  esac
+done
 say() { [[ $QUIET == 1 ]] || echo "setup: $*" >&2; }
 log() { echo "setup: $*" >&2; }
 
 # 1. Debian packages.
-mapfile -t packages < <(grep -Ev '^\s*(#|$)' "$ROOT/scripts/debian-packages.txt")
+mapfile -t packages < <(cat "${LISTS[@]}" | grep -Ev '^\s*(#|$)')
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
