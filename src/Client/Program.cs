@@ -3,8 +3,15 @@ using Ensemble.Client.Commands;
 
 var root = new RootCommand("Ensemble: train teacher ensembles and distill them into one small student.")
 {
-    TrainCommand.Create(),
     RunCommand.Create(),
+    SubmitCommand.Create(),
+    WatchCommand.Create(),
+    StatusCommand.Create(),
+    CancelCommand.Create(),
+    PullCommand.Create(),
+    SilosCommand.Create(),
+    EvalCommand.Create(),
+    TrainCommand.Create(),
     SiloCommand.Create(),
 };
 

@@ -37,7 +37,7 @@ public sealed class SiloCommandTests : IDisposable
     public void Silo_UnreachablePostgres_FailsWithATaskStoreError_AndLeavesNoSiloRunning()
     {
         var (code, _, stderr) = CliProcess.Run("silo", "--store", "postgres://u:p@127.0.0.1:1/db", "--artifacts", _directory);
-        Assert.Equal(1, code);
+        Assert.Equal(3, code);
         Assert.StartsWith("error: task store: ", stderr.Trim());
         Assert.Contains("127.0.0.1:1", stderr);
     }

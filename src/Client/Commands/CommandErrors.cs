@@ -1,13 +1,14 @@
 using System.Data.Common;
+using Ensemble.Client.Remote;
 using Ensemble.Contracts.Specs;
 using Ensemble.Torch;
 
 namespace Ensemble.Client.Commands;
 
-/// <summary>Turns what a command throws into one line on stderr (every problem, for specs) and its exit code.</summary>
+/// <summary>Turns what a command throws into a message on stderr (every problem, for specs) and its exit code.</summary>
 internal static class CommandErrors
 {
-    /// <summary>Runs <paramref name="body"/>, mapping bad input to <see cref="ExitCodes.BadInput"/>, failures to <see cref="ExitCodes.Failed"/>.</summary>
+    /// <summary>Runs <paramref name="body"/>, mapping what it throws to an exit code (see <see cref="ExitCodes"/>).</summary>
     public static int Guard(Func<int> body)
     {
         try
@@ -33,21 +34,30 @@ internal static class CommandErrors
         }
     }
 
-    /// <summary>Writes the one-line message for <paramref name="e"/> and returns its exit code; null for a bug (let it surface).</summary>
+    /// <summary>Writes the message for <paramref name="e"/> and returns its exit code; null for a bug (let it surface).</summary>
     private static int? ExitCodeOf(Exception e)
     {
         switch (e)
         {
             case OperationCanceledException:
                 Console.Error.WriteLine("interrupted");
-                return ExitCodes.Cancelled;
+                return ExitCodes.Interrupted;
+            case SiloUnreachableException:
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Unreachable;
+            case SiloAuthenticationException:
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Unauthorized;
+            case SiloRequestException request:
+                Console.Error.WriteLine($"error: {(request.IsCallerError ? "" : "silo: ")}{e.Message}");
+                return request.IsCallerError ? ExitCodes.BadInput : ExitCodes.Failed;
             case RunSpecException or ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException
                 or InvalidDataException or UnauthorizedAccessException:
                 Console.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.BadInput;
             case DbException:
                 Console.Error.WriteLine($"error: task store: {e.Message}");
-                return ExitCodes.Failed;
+                return ExitCodes.Unreachable;
             case TorchException or IOException:
                 Console.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Failed;

@@ -1,101 +1,121 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using Ensemble.Contracts.Reports;
+using Ensemble.Client.Embedded;
+using Ensemble.Client.Progress;
+using Ensemble.Client.Remote;
+using Ensemble.Contracts.Api;
 using Ensemble.Contracts.Specs;
 using Ensemble.Distillation.Data;
-using Ensemble.Grains.Artifacts;
-using Ensemble.Grains.Execution;
-using Ensemble.Grains.Plan;
-using Ensemble.Grains.Tasks;
 
 namespace Ensemble.Client.Commands;
 
 /// <summary>
-/// <c>ensemble run SPEC</c>: the whole pipeline in this process — teachers, specialists, aggregation, the student
-/// and its baseline, the report — with artifacts under <c>--out</c>. Run again with the same spec and directory,
-/// it continues where it stopped.
+/// <c>ensemble run SPEC</c>: a run to completion with live progress, then the evaluation table and the student's files.
+/// By default on a silo embedded in this process (SQLite and artifacts under <c>./.ensemble</c>): run again after an
+/// interruption, the same spec resumes its unfinished run. With <c>--silo URL</c> the same run goes to a cluster.
 /// </summary>
 public static class RunCommand
 {
+    /// <summary>The environment variable that moves the embedded silo's home from <c>./.ensemble</c>.</summary>
+    public const string HomeVariable = "ENSEMBLE_HOME";
+
     /// <summary>Builds the command and its options.</summary>
     public static Command Create()
     {
         var spec = new Argument<string>("spec") { Description = "the run spec, YAML (.yaml, .yml) or JSON (.json)" };
-        var output = new Option<string?>("--out") { Description = "the run's directory (default ./.ensemble/runs/NAME)" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: every core)" };
-        var json = new Option<bool>("--json") { Description = "one JSON object per event on stdout, then the report" };
+        var output = new Option<string?>("--out") { Description = "where the student and report go (default HOME/runs/NAME)" };
+        var silo = CliOptions.Silo();
+        silo.Description = "run on this cluster instead of the embedded silo (or $ENSEMBLE_SILO); token from $ENSEMBLE_TOKEN";
+        var home = new Option<string?>("--home") { Description = $"the embedded silo's store and artifacts (default ${HomeVariable}, else ./.ensemble)" };
+        var slots = new Option<int>("--slots") { Description = "embedded: tasks trained at once", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int?>("--threads") { Description = "embedded: libtorch threads per slot (default: the cores divided among the slots)" };
+        var fresh = new Option<bool>("--fresh") { Description = "embedded: cancel an unfinished run of this spec and start over" };
+        var json = CliOptions.Json();
         var command = new Command("run", "Train the teachers and specialists, aggregate their soft targets, distill the student and report.")
         {
-            spec, output, threads, json,
+            spec, output, silo, home, slots, threads, fresh, json,
         };
-        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandErrors.Guard(() =>
-            Run(parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(threads), parse.GetValue(json), cancellationToken))));
+        command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(() => RunAsync(new Request(
+            parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(silo), parse.GetValue(home), parse.GetValue(slots),
+            parse.GetValue(threads), parse.GetValue(fresh), parse.GetValue(json)), cancellationToken)));
         return command;
     }
 
-    private static int Run(string specPath, string? output, int? threads, bool json, CancellationToken cancellationToken)
+    private sealed record Request(string SpecPath, string? Output, string? Silo, string? Home, int Slots, int? Threads, bool Fresh, bool Json);
+
+    private static async Task<int> RunAsync(Request request, CancellationToken cancellationToken)
     {
-        var spec = RunSpecReader.Load(specPath);
-        var name = spec.Name ?? Path.GetFileNameWithoutExtension(specPath);
-        var settings = RunSettingsTranslator.Translate(spec, name);
-        if (threads is < 1) throw new ArgumentException($"--threads: must be ≥ 1, not {threads}");
-        Torch.Torch.Threads = threads ?? Environment.ProcessorCount;
-        if (settings.Data.Dataset != "synthetic") DatasetCatalog.ResolveDirectory(settings.Data.Dataset);
-
-        var layout = new ArtifactLayout(Path.GetFullPath(output ?? Path.Combine(".ensemble", "runs", name)));
-        var canonical = RunSpecWriter.ToJson(spec with { Name = name });
-        var resuming = PrepareDirectory(layout, canonical);
-        var print = new ProgressPrinter(json);
-        print.Line(resuming
-            ? $"resuming run '{name}' in {layout.Root}"
-            : $"run '{name}' in {layout.Root}: {settings.Teachers.Count} teacher(s), {settings.Specialists.Count} specialist(s), {Torch.Torch.Threads} thread(s) on {settings.Device}");
-
-        var context = new RunContext(settings, layout, new SynchronousProgress<TaskProgress>(print.Progress));
-        var plan = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline);
-        new LocalRunner(context).RunAsync(plan, cancellationToken).GetAwaiter().GetResult();
-
-        var report = AtomicFile.ReadJson<RunReport>(layout.ReportJson);
-        if (json)
+        // Everything that can be wrong with the input is found before anything is stored.
+        var spec = RunSpecReader.Load(request.SpecPath);
+        var name = spec.Name ?? Path.GetFileNameWithoutExtension(request.SpecPath);
+        spec = spec with { Name = name };
+        var remote = SiloConnection.IsGiven(request.Silo);
+        if (request.Slots < 1) throw new ArgumentException($"--slots: must be >= 1, not {request.Slots}");
+        if (request.Threads is < 1) throw new ArgumentException($"--threads: must be >= 1, not {request.Threads}");
+        if (!remote && spec.Data.Dataset is var dataset && dataset != DataSpec.SyntheticName)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new { report = layout.ReportJson, student = layout.Student, models = report.Models.Select(m => new { m.Name, m.Accuracy, m.Nll, m.Ece }) }, AtomicFile.Json).ReplaceLineEndings(" "));
-        }
-        else
-        {
-            Console.WriteLine();
-            Console.Write(ReportTable.Format(report));
-            Console.WriteLine();
-            Console.WriteLine($"student: {layout.Student}{(report.ExportedStudent is { } e ? $" ({e})" : "")}");
-            Console.WriteLine($"report:  {layout.ReportMarkdown}");
-        }
-
-        return ExitCodes.Success;
-    }
-
-    /// <summary>Creates the run directory with the spec, or checks that an existing one holds the same spec; true when resuming.</summary>
-    private static bool PrepareDirectory(ArtifactLayout layout, string canonicalSpec)
-    {
-        if (File.Exists(layout.Spec))
-        {
-            if (File.ReadAllText(layout.Spec) != canonicalSpec)
+            var directory = DatasetCatalog.ResolveDirectory(dataset);
+            if (!Directory.Exists(directory))
             {
-                throw new ArgumentException(
-                    $"--out: {layout.Root} holds a run with a different spec ({layout.Spec}); pass another --out, or delete that directory to start over");
+                throw new DirectoryNotFoundException(
+                    $"data.dataset: directory {directory} not found (for '{dataset}'; Fashion-MNIST comes from the Debian package {DatasetCatalog.FashionMnistPackage})");
+            }
+        }
+
+        var homeDirectory = Path.GetFullPath(request.Home ?? Environment.GetEnvironmentVariable(HomeVariable) ?? ".ensemble");
+        var output = OutputDirectory.Prepare(request.Output ?? Path.Combine(homeDirectory, "runs", name), "--out");
+        var view = RunFollower.ViewFor(request.Json);
+        var specJson = RunSpecWriter.ToJson(spec);
+
+        if (remote)
+        {
+            using var client = new SiloClient(SiloConnection.Resolve(request.Silo));
+            var run = await client.SubmitAsync(specJson, RunSpecReader.Json, cancellationToken).ConfigureAwait(false);
+            view.Note($"submitted run {run.Id} to {client.Connection.BaseAddress}: {run.Tasks.Count} tasks");
+            return await FollowAsync(client, run, view, output, request.Json,
+                $"run {run.Id} goes on on the cluster; follow it with: ensemble watch {run.Id}", cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var silo = await EmbeddedSilo.StartAsync(homeDirectory, request.Slots, request.Threads, cancellationToken).ConfigureAwait(false);
+        using (var client = new SiloClient(silo.Connection))
+        {
+            RunDetail run;
+            if (await silo.FindUnfinishedAsync(specJson, cancellationToken).ConfigureAwait(false) is { } unfinished)
+            {
+                if (request.Fresh)
+                {
+                    await client.CancelAsync(unfinished.RunId, cancellationToken).ConfigureAwait(false);
+                    view.Note($"cancelled the unfinished run {unfinished.RunId} (--fresh)");
+                    run = await client.SubmitAsync(specJson, RunSpecReader.Json, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    run = await client.GetRunAsync(unfinished.RunId, cancellationToken).ConfigureAwait(false);
+                    view.Note($"resuming run {run.Id} ('{name}'): {run.TaskCounts.Succeeded} of {run.Tasks.Count} tasks already done");
+                }
+            }
+            else
+            {
+                run = await client.SubmitAsync(specJson, RunSpecReader.Json, cancellationToken).ConfigureAwait(false);
+                view.Note($"run {run.Id} ('{name}') on this machine: {run.Tasks.Count} tasks, store {EmbeddedSilo.StorePath(homeDirectory)}");
             }
 
-            return true;
+            return await FollowAsync(client, run, view, output, request.Json,
+                $"run {run.Id} is saved in {homeDirectory}; run the same command again to resume it", cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    private static async Task<int> FollowAsync(SiloClient client, RunDetail run, IRunView view, string output, bool json, string onInterrupt,
+        CancellationToken cancellationToken)
+    {
         try
         {
-            Directory.CreateDirectory(layout.Root);
-            AtomicFile.WriteText(layout.Spec, canonicalSpec);
+            var final = await RunFollower.FollowAsync(client, run, view, cancellationToken).ConfigureAwait(false);
+            return await RunFollower.FinishAsync(client, final, output, json, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw new UnauthorizedAccessException($"--out: cannot write to {layout.Root}: {e.Message}", e);
+            Console.Error.WriteLine(onInterrupt);
+            throw;
         }
-
-        return false;
     }
 }

@@ -85,7 +85,7 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
         var start = $"{lease.TaskId} attempt {claim.Attempt} (fence {lease.Fence}) starts on {lease.SiloId}" +
             (resumed.Count == 0 ? "" : $" from {string.Join(", ", resumed)}");
         logger.LogInformation("{Run}/{Start}", lease.RunId, start);
-        await store.AppendEventAsync(new RunEvent(0, lease.RunId, settings.Clock.GetUtcNow(), lease.TaskId, "task-started", start), cancellationToken)
+        await store.AppendEventAsync(new RunEvent(0, lease.RunId, settings.Clock.GetUtcNow(), lease.TaskId, EventKinds.TaskStarted, start), cancellationToken)
             .ConfigureAwait(false);
 
         TaskResult result;

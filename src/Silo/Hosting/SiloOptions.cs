@@ -45,6 +45,9 @@ public sealed record SiloOptions
     /// <summary>The clock (tests replace it).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>Log to the console (a standalone silo); false when the silo is embedded in the CLI, which shows the run's events instead.</summary>
+    public bool ConsoleLogging { get; init; } = true;
+
     /// <summary>The id in effect.</summary>
     public string EffectiveSiloId => SiloId ?? $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
 }

@@ -12,6 +12,9 @@ public static class EventKinds
     /// <summary>A running attempt reported progress (the record is the event's data).</summary>
     public const string TaskProgress = "task-progress";
 
+    /// <summary>A claimed attempt has set up its workspace and starts work.</summary>
+    public const string TaskStarted = "task-started";
+
     /// <summary>A task completed.</summary>
     public const string TaskSucceeded = "task-succeeded";
 

@@ -1,0 +1,82 @@
+using Ensemble.Client.Remote;
+using Ensemble.Silo.Hosting;
+using Ensemble.Silo.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ensemble.Client.Embedded;
+
+/// <summary>
+/// The silo <c>ensemble run</c> starts in its own process: SQLite and artifacts under the home directory
+/// (<c>./.ensemble</c>), its API on a loopback port only this process uses. Its id is fixed, so after a crash the next
+/// <c>ensemble run</c> takes back the unfinished run's leases at once instead of waiting for them to lapse.
+/// </summary>
+public sealed class EmbeddedSilo : IAsyncDisposable
+{
+    /// <summary>The embedded silo's id.</summary>
+    public const string Id = "embedded";
+
+    private readonly WebApplication _app;
+
+    private EmbeddedSilo(WebApplication app, SiloConnection connection)
+    {
+        _app = app;
+        Connection = connection;
+        Store = app.Services.GetRequiredService<ITaskStore>();
+    }
+
+    /// <summary>Where its API listens.</summary>
+    public SiloConnection Connection { get; }
+
+    /// <summary>Its task store.</summary>
+    public ITaskStore Store { get; }
+
+    /// <summary>The store file under <paramref name="home"/>.</summary>
+    public static string StorePath(string home) => Path.Combine(home, "store.db");
+
+    /// <summary>Starts a silo over <paramref name="home"/> with <paramref name="slots"/> task slots.</summary>
+    public static async Task<EmbeddedSilo> StartAsync(string home, int slots, int? threads, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(home);
+        var options = new SiloOptions
+        {
+            Store = $"sqlite:{StorePath(home)}",
+            Artifacts = Path.Combine(home, "artifacts"),
+            SiloId = Id,
+            Slots = slots,
+            Threads = threads,
+            Urls = "http://127.0.0.1:0",
+            // Ctrl-C should not keep the user waiting: a task gets a few seconds to reach its checkpoint, and resumes from it next time.
+            DrainTimeout = TimeSpan.FromSeconds(5),
+            ConsoleLogging = false,
+        };
+        var app = await SiloHost.BuildAsync(options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new EmbeddedSilo(app, new SiloConnection(new Uri(address.TrimEnd('/') + "/"), null));
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The newest run of <paramref name="specJson"/> (canonical) that has not finished, or null.</summary>
+    public async Task<RunRecord?> FindUnfinishedAsync(string specJson, CancellationToken cancellationToken)
+    {
+        var runs = await Store.ListRunsAsync(1000, cancellationToken).ConfigureAwait(false);
+        return runs.FirstOrDefault(r => r.SpecJson == specJson && r.State is RunState.Queued or RunState.Running);
+    }
+
+    /// <summary>Stops the silo: running tasks get the drain time to reach their checkpoint, then hand their leases back.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
