@@ -5,13 +5,12 @@ namespace Ensemble.Client.Tests;
 /// <summary>Runs the real ensemble CLI (the built ensemble.dll) as a child process.</summary>
 internal static class CliProcess
 {
-    public static (int ExitCode, string StdOut, string StdErr) Run(params string[] args)
+    public static (int ExitCode, string StdOut, string StdErr) Run(params string[] args) => Run(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs with <paramref name="environment"/> added (a null value removes the variable).</summary>
+    public static (int ExitCode, string StdOut, string StdErr) Run(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "ensemble.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        using var process = Start(environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
@@ -21,5 +20,24 @@ internal static class CliProcess
         }
 
         return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts the CLI with redirected output; the caller reads and waits.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "ensemble.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        // The tests' own environment must not point the CLI at a silo or token it did not ask for.
+        start.Environment.Remove("ENSEMBLE_SILO");
+        start.Environment.Remove("ENSEMBLE_TOKEN");
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
+
+        return Process.Start(start)!;
     }
 }

@@ -1,24 +1,16 @@
 using System.Text.Json;
+using Ensemble.Silo.Store;
 
 namespace Ensemble.Client.Tests;
 
+/// <summary><c>ensemble run</c> on its embedded silo: results, resuming after a crash, and every input error.</summary>
 public sealed class RunCommandTests : IDisposable
 {
-    private const string TinySpec = """
-        seed: 2
-        data: {dataset: synthetic, synthetic: {train_per_class: 100, test_per_class: 50}}
-        teachers:
-          count: 2
-          model: {kind: mlp, hidden: [32], dropout: 0.1}
-          training: {epochs: 4, batch_size: 64}
-        distillation:
-          student: {kind: mlp, hidden: [16]}
-          training: {epochs: 5, batch_size: 32}
-        """;
-
     private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-run-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Home => Path.Combine(_directory, "home");
 
     private string Write(string name, string text)
     {
@@ -27,86 +19,100 @@ public sealed class RunCommandTests : IDisposable
         return path;
     }
 
+    private (int ExitCode, string StdOut, string StdErr) Run(params string[] args) => CliProcess.Run(["run", .. args, "--home", Home]);
+
     [Fact]
     public void Run_InvalidSpec_ListsEveryProblemByPath_ExitsWithBadInput_AndCreatesNothing()
     {
-        var spec = Write("bad.yaml", """
-            teachers:
-              count: 0
-              cuont: 3
-            distillation:
-              alpha: 1.5
-              temperature: -1
-            """);
         var output = Path.Combine(_directory, "out");
-
-        var (code, _, stderr) = CliProcess.Run("run", spec, "--out", output);
+        var (code, _, stderr) = Run(Write("bad.yaml", TestSpecs.Invalid), "--out", output);
 
         Assert.Equal(2, code);
-        Assert.Contains("teachers.count: must be >= 1", stderr);
-        Assert.Contains("teachers.cuont: unknown field; did you mean 'count'?", stderr);
-        Assert.Contains("distillation.alpha: must be in [0, 1]", stderr);
-        Assert.Contains("distillation.temperature:", stderr);
+        TestSpecs.AssertListsEveryProblem(stderr);
         Assert.False(Directory.Exists(output));
+        Assert.False(Directory.Exists(Home));
     }
 
     [Fact]
     public void Run_MissingSpecFile_NamesIt()
     {
-        var (code, _, stderr) = CliProcess.Run("run", Path.Combine(_directory, "nope.yaml"));
+        var (code, _, stderr) = Run(Path.Combine(_directory, "nope.yaml"));
         Assert.Equal(2, code);
         Assert.Contains("nope.yaml", stderr);
     }
 
     [Fact]
-    public void Run_MissingDatasetDirectory_NamesIt()
+    public void Run_MissingDatasetDirectory_NamesTheFieldAndDirectory_AndCreatesNothing()
     {
-        var spec = Write("dir.yaml", TinySpec.Replace("dataset: synthetic, ", $"dataset: {Path.Combine(_directory, "no-such-data")}, "));
-        var (code, _, stderr) = CliProcess.Run("run", spec, "--out", Path.Combine(_directory, "out"));
+        var missing = Path.Combine(_directory, "no-such-data");
+        var spec = Write("dir.yaml", TestSpecs.Tiny.Replace("dataset: synthetic, ", $"dataset: {missing}, "));
+        var (code, _, stderr) = Run(spec, "--out", Path.Combine(_directory, "out"));
         Assert.Equal(2, code);
-        Assert.Contains("no-such-data", stderr);
+        Assert.Contains($"error: data.dataset: directory {missing} not found", stderr);
+        Assert.False(Directory.Exists(Home));
     }
 
     [Fact]
-    public void Run_OutputUnderAFile_SaysItCannotWriteThere()
+    public void Run_OutputUnderAFile_SaysItCannotWriteThere_AndStoresNothing()
     {
-        var spec = Write("tiny.yaml", TinySpec);
         var blocker = Write("a-file", "not a directory");
-        var (code, _, stderr) = CliProcess.Run("run", spec, "--out", Path.Combine(blocker, "run"));
+        var (code, _, stderr) = Run(Write("tiny.yaml", TestSpecs.Tiny), "--out", Path.Combine(blocker, "run"));
         Assert.Equal(2, code);
-        Assert.Contains("--out: cannot write to", stderr);
+        Assert.Contains($"--out: cannot write to {Path.Combine(blocker, "run")}", stderr);
+        Assert.False(File.Exists(Path.Combine(Home, "store.db")));
     }
 
     [Fact]
-    public void Run_TinySyntheticSpec_PrintsTheTable_WritesReportAndStudent_ThenResumesAndRefusesADifferentSpec()
+    public void Run_TinySyntheticSpec_FollowsEveryTask_PrintsTheTable_AndWritesReportAndStudent()
     {
-        var spec = Write("tiny.yaml", TinySpec);
         var output = Path.Combine(_directory, "run");
-
-        var (code, stdout, stderr) = CliProcess.Run("run", spec, "--out", output, "--threads", "2");
+        var (code, stdout, stderr) = Run(Write("tiny.yaml", TestSpecs.Tiny), "--out", output);
 
         Assert.True(code == 0, stderr + stdout);
-        Assert.Contains("run 'tiny'", stdout);
-        Assert.Contains("teacher/1", stdout);
+        Assert.Contains("('tiny') on this machine: 6 tasks", stdout);
+        Assert.Matches(@"teacher/1\s+epoch 4/4: loss", stdout);
         Assert.Contains("ensemble/arithmetic", stdout);
         Assert.Contains("student vs baseline:", stdout);
-        Assert.True(File.Exists(Path.Combine(output, "student.safetensors")));
-        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json"))))
+        Assert.Contains($"student.safetensors  {Path.Combine(output, "student.safetensors")}", stdout);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
+        var names = report.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["teacher/0", "teacher/1", "ensemble/arithmetic", "ensemble/geometric", "ensemble/logits", "student", "baseline"], names);
+        Assert.All(report.RootElement.GetProperty("models").EnumerateArray(), m => Assert.InRange(m.GetProperty("accuracy").GetDouble(), 0.3, 1.0));
+    }
+
+    [Fact]
+    public async Task Run_KilledMidRun_ResumesItsUnfinishedRun_WithoutRedoingFinishedTasks()
+    {
+        // Slow enough teachers that the kill lands after teacher/0 and before the run ends.
+        var spec = Write("resume.yaml", TestSpecs.Tiny.Replace("count: 2", "count: 3")
+            .Replace("train_per_class: 100", "train_per_class: 600").Replace("hidden: [32]", "hidden: [512, 512]").Replace("batch_size: 64", "batch_size: 16"));
+        var output = Path.Combine(_directory, "out");
+        using (var first = CliProcess.Start(new Dictionary<string, string?>(), "run", spec, "--home", Home, "--out", output))
         {
-            var names = report.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()).ToList();
-            Assert.Equal(["teacher/0", "teacher/1", "ensemble/arithmetic", "ensemble/geometric", "ensemble/logits", "student", "baseline"], names);
-            Assert.All(report.RootElement.GetProperty("models").EnumerateArray(),
-                m => Assert.InRange(m.GetProperty("accuracy").GetDouble(), 0.3, 1.0));
+            _ = first.StandardError.ReadToEndAsync();
+            string? line;
+            var seen = new List<string>();
+            while ((line = await first.StandardOutput.ReadLineAsync()) is not null)
+            {
+                seen.Add(line);
+                if (line.Contains("teacher/0") && line.Contains("succeeded")) break;
+            }
+
+            Assert.True(line is not null, "teacher/0 never succeeded:\n" + string.Join('\n', seen));
+            first.Kill(entireProcessTree: true); // a crash: no drain, the lease is left behind
+            first.WaitForExit();
         }
 
-        var again = CliProcess.Run("run", spec, "--out", output);
-        Assert.Equal(0, again.ExitCode);
-        Assert.Contains("resuming run 'tiny'", again.StdOut);
-        Assert.Contains("already done", again.StdOut);
+        var (code, stdout, stderr) = Run(spec, "--out", output);
+        Assert.True(code == 0, stderr + stdout);
+        Assert.Matches(@"resuming run resume-[0-9a-f]{8} \('resume'\): [1-6] of 7 tasks already done", stdout);
+        Assert.True(File.Exists(Path.Combine(output, "student.safetensors")));
 
-        var changed = Write("tiny.yaml", TinySpec.Replace("seed: 2", "seed: 3"));
-        var refused = CliProcess.Run("run", changed, "--out", output);
-        Assert.Equal(2, refused.ExitCode);
-        Assert.Contains("holds a run with a different spec", refused.StdErr);
+        await using var store = TaskStoreFactory.Open($"sqlite:{Path.Combine(Home, "store.db")}", new TaskStoreOptions());
+        var runs = await store.ListRunsAsync(10, CancellationToken.None);
+        var run = Assert.Single(runs);
+        Assert.Equal(RunState.Succeeded, run.State);
+        var tasks = await store.GetTasksAsync(run.RunId, CancellationToken.None);
+        Assert.Equal(1, tasks.Single(t => t.TaskId == "teacher/0").Attempt);
     }
 }

@@ -5,7 +5,7 @@ using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Models;
 using Ensemble.Distillation.Training;
 using Ensemble.Torch;
-using Ensemble.Torch.Serialization;
+using Ensemble.Grains.Artifacts;
 
 namespace Ensemble.Client.Commands;
 
@@ -128,11 +128,8 @@ public static class TrainCommand
         trainer.Fit(network, trainTensors, testTensors, report => Print(report, request.Json), cancellationToken);
         if (request.Output is { } path)
         {
-            SafeTensors.Save(path, network.StateDict(), new Dictionary<string, string>
-            {
-                ["model"] = JsonSerializer.Serialize(request.Spec),
-                ["classes"] = string.Join(",", train.ClassNames),
-            });
+            // The same file a run writes, so ensemble eval (and anything reading Ensemble models) can load it.
+            ModelFile.Save(path, network, request.Spec, train.ExampleShape, train.ClassCount);
             if (!request.Json) Console.WriteLine($"weights written to {path}");
         }
 

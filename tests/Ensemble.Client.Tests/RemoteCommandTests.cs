@@ -1,0 +1,178 @@
+using System.Text.Json;
+
+namespace Ensemble.Client.Tests;
+
+/// <summary>The remote verbs against a real silo in this process: the happy path, then each error a user can hit.</summary>
+public sealed class RemoteCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-remote-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static Dictionary<string, string?> Env(string? silo = null, string? token = null) =>
+        new() { ["ENSEMBLE_SILO"] = silo, ["ENSEMBLE_TOKEN"] = token };
+
+    [Fact]
+    public async Task SubmitWait_ThenStatusPullSilos_ThenCancelRefused()
+    {
+        await using var silo = await TestSilo.StartAsync(token: "s3cret");
+        var env = Env(silo.Url, "s3cret");
+        var spec = Write("tiny.yaml", TestSpecs.Tiny);
+
+        var submitted = CliProcess.Run(env, "submit", spec, "--wait");
+        Assert.True(submitted.ExitCode == 0, submitted.StdErr + submitted.StdOut);
+        Assert.Contains("teacher/1", submitted.StdOut);
+        Assert.Contains("epoch 4/4", submitted.StdOut);
+        Assert.Contains("student vs baseline:", submitted.StdOut);
+        var runId = (await silo.Store.ListRunsAsync(1, CancellationToken.None)).Single().RunId;
+        Assert.Contains($"submitted run {runId}", submitted.StdOut);
+
+        var status = CliProcess.Run(env, "status", runId, "--json");
+        Assert.Equal(0, status.ExitCode);
+        using (var run = JsonDocument.Parse(status.StdOut))
+        {
+            Assert.Equal("succeeded", run.RootElement.GetProperty("state").GetString());
+            Assert.Equal(6, run.RootElement.GetProperty("tasks").GetArrayLength());
+        }
+
+        var table = CliProcess.Run(env, "status");
+        Assert.Contains(runId, table.StdOut);
+        Assert.Contains("succeeded  6/6", table.StdOut);
+
+        var pulled = Path.Combine(_directory, "pulled");
+        var pull = CliProcess.Run(env, "pull", runId, "--out", pulled);
+        Assert.True(pull.ExitCode == 0, pull.StdErr);
+        Assert.Equal(["report.json", "report.md", "student.onnx", "student.safetensors"],
+            Directory.GetFiles(pulled).Select(f => Path.GetFileName(f)).Order().ToArray());
+        var all = CliProcess.Run(env, "pull", runId, "--out", pulled, "--all");
+        Assert.Equal(0, all.ExitCode);
+        Assert.True(File.Exists(Path.Combine(pulled, "tasks", "teacher-0", "model.safetensors")), all.StdOut);
+
+        var silos = CliProcess.Run(env, "silos");
+        Assert.Equal(0, silos.ExitCode);
+        Assert.Matches(@"alive\s+1", silos.StdOut);
+
+        var cancel = CliProcess.Run(env, "cancel", runId);
+        Assert.Equal(2, cancel.ExitCode);
+        Assert.Contains($"run '{runId}' has already finished: it is succeeded", cancel.StdErr);
+    }
+
+    [Fact]
+    public async Task Watch_OfACancelledRun_ExitsWithTheCancelledCode_AndJsonLinesParse()
+    {
+        await using var silo = await TestSilo.StartAsync(slots: 0); // nothing runs: the run stays queued
+        var env = Env(silo.Url);
+        var submitted = CliProcess.Run(env, "submit", Write("tiny.yaml", TestSpecs.Tiny), "--json");
+        Assert.Equal(0, submitted.ExitCode);
+        var runId = JsonDocument.Parse(submitted.StdOut).RootElement.GetProperty("id").GetString()!;
+
+        using var watcher = CliProcess.Start(env, "watch", runId, "--json");
+        var stdout = watcher.StandardOutput.ReadToEndAsync();
+        await Task.Delay(1000);
+        var cancel = CliProcess.Run(env, "cancel", runId);
+        Assert.True(cancel.ExitCode == 0, cancel.StdErr);
+        Assert.Contains($"cancelled run {runId}", cancel.StdOut);
+        Assert.True(watcher.WaitForExit(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(5, watcher.ExitCode);
+        var kinds = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.TryGetProperty("kind", out _))
+            .Select(e => e.GetProperty("kind").GetString()).ToList();
+        Assert.Equal("run-submitted", kinds[0]);
+        Assert.Equal("run-cancelled", kinds[^1]);
+    }
+
+    [Fact]
+    public void UnreachableSilo_ExitsWithItsCode_AndNamesTheAddress()
+    {
+        var (code, _, stderr) = CliProcess.Run("status", "--silo", "http://127.0.0.1:1");
+        Assert.Equal(3, code);
+        Assert.StartsWith("error: silo http://127.0.0.1:1/ is unreachable", stderr.Trim());
+
+        var submit = CliProcess.Run(Env("http://127.0.0.1:1"), "submit", Write("tiny.yaml", TestSpecs.Tiny));
+        Assert.Equal(3, submit.ExitCode);
+    }
+
+    [Fact]
+    public void NoSiloGiven_IsBadInput_SayingHowToGiveOne()
+    {
+        var (code, _, stderr) = CliProcess.Run("silos");
+        Assert.Equal(2, code);
+        Assert.Contains("--silo: no silo given; pass --silo http://HOST:PORT or set ENSEMBLE_SILO", stderr);
+        var bad = CliProcess.Run("silos", "--silo", "ftp://x");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--silo: expected http://HOST:PORT, got 'ftp://x'", bad.StdErr);
+    }
+
+    [Fact]
+    public async Task WrongOrMissingToken_ExitsWithTheAuthCode_AndStoresNothing()
+    {
+        await using var silo = await TestSilo.StartAsync(token: "right");
+        var spec = Write("tiny.yaml", TestSpecs.Tiny);
+
+        var wrong = CliProcess.Run(Env(silo.Url, "wrong"), "submit", spec);
+        Assert.Equal(4, wrong.ExitCode);
+        Assert.Contains("refused the request (401)", wrong.StdErr);
+        Assert.Contains("set ENSEMBLE_TOKEN", wrong.StdErr);
+        var missing = CliProcess.Run(Env(silo.Url), "status");
+        Assert.Equal(4, missing.ExitCode);
+        Assert.Equal(0, await silo.RunCountAsync());
+    }
+
+    [Fact]
+    public async Task InvalidOrMalformedSpec_ListsEveryProblem_AndStoresNothing()
+    {
+        await using var silo = await TestSilo.StartAsync(slots: 0);
+        var env = Env(silo.Url);
+
+        var invalid = CliProcess.Run(env, "submit", Write("bad.yaml", TestSpecs.Invalid));
+        Assert.Equal(2, invalid.ExitCode);
+        TestSpecs.AssertListsEveryProblem(invalid.StdErr);
+        Assert.Contains("bad.yaml", invalid.StdErr);
+
+        var malformed = CliProcess.Run(env, "submit", Write("broken.yaml", "teachers: {count: 3\nseed: [1,"));
+        Assert.Equal(2, malformed.ExitCode);
+        Assert.Contains("broken.yaml", malformed.StdErr);
+        Assert.Matches(@"line \d+", malformed.StdErr);
+
+        Assert.Equal(0, await silo.RunCountAsync());
+    }
+
+    [Fact]
+    public async Task UnknownRunId_IsBadInput_ForEveryVerb_AndPullWritesNothing()
+    {
+        await using var silo = await TestSilo.StartAsync(slots: 0);
+        var env = Env(silo.Url);
+        var target = Path.Combine(_directory, "nothing");
+        foreach (var args in new[] { ["status", "nope-1"], ["watch", "nope-1"], ["cancel", "nope-1"], new[] { "pull", "nope-1", "--out", target } })
+        {
+            var (code, _, stderr) = CliProcess.Run(env, args);
+            Assert.True(code == 2, $"{string.Join(' ', args)}: {code} {stderr}");
+            Assert.Contains("run 'nope-1' not found", stderr);
+        }
+
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact]
+    public async Task Pull_IntoAnUnwritableDirectory_NamesIt_AndChangesNothing()
+    {
+        await using var silo = await TestSilo.StartAsync(slots: 0);
+        var env = Env(silo.Url);
+        var submitted = CliProcess.Run(env, "submit", Write("tiny.yaml", TestSpecs.Tiny), "--json");
+        var runId = JsonDocument.Parse(submitted.StdOut).RootElement.GetProperty("id").GetString()!;
+        var file = Write("a-file", "x");
+
+        var (code, _, stderr) = CliProcess.Run(env, "pull", runId, "--out", Path.Combine(file, "sub"));
+        Assert.Equal(2, code);
+        Assert.Contains($"--out: cannot write to {Path.Combine(file, "sub")}", stderr);
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+}

@@ -1,0 +1,55 @@
+using Ensemble.Silo.Hosting;
+using Ensemble.Silo.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ensemble.Client.Tests;
+
+/// <summary>A real silo in the test process (SQLite in a temp directory, a loopback port) for the CLI to talk to.</summary>
+internal sealed class TestSilo : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _directory;
+
+    private TestSilo(WebApplication app, string directory, string url)
+    {
+        _app = app;
+        _directory = directory;
+        Url = url;
+        Store = app.Services.GetRequiredService<ITaskStore>();
+    }
+
+    public string Url { get; }
+
+    public ITaskStore Store { get; }
+
+    /// <summary>Starts a silo; <paramref name="slots"/> 0 serves the API only, so submitted runs stay queued.</summary>
+    public static async Task<TestSilo> StartAsync(string? token = null, int slots = 1)
+    {
+        var directory = Directory.CreateTempSubdirectory("ensemble-client-silo-").FullName;
+        var app = await SiloHost.BuildAsync(new SiloOptions
+        {
+            Store = $"sqlite:{Path.Combine(directory, "store.db")}",
+            Artifacts = Path.Combine(directory, "artifacts"),
+            Urls = "http://127.0.0.1:0",
+            Token = token,
+            Slots = slots,
+            Threads = 1,
+            ConsoleLogging = false,
+        }, CancellationToken.None);
+        await app.StartAsync();
+        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestSilo(app, directory, url);
+    }
+
+    public async Task<int> RunCountAsync() => (await Store.ListRunsAsync(1000, CancellationToken.None)).Count;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
