@@ -64,6 +64,7 @@ public sealed class PipelineTests : IDisposable
         Assert.True(Accuracy("ensemble/arithmetic") > members.Average(), summary);
         Assert.True(Accuracy("student") > Accuracy("baseline") + 0.03, summary);
         Assert.True(File.Exists(layout.Student));
+        Assert.True(File.Exists(layout.StudentOnnx));
         Assert.Contains("| baseline |", File.ReadAllText(layout.ReportMarkdown));
         Assert.All(report.Models, m => Assert.Equal(report.TestExamples, m.Confusion!.Sum(row => row.Sum())));
 

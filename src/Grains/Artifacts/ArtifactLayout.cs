@@ -31,6 +31,9 @@ public sealed record ArtifactLayout(string Root)
     /// <summary>The student to deploy.</summary>
     public string Student => Path.Combine(Root, "student.safetensors");
 
+    /// <summary>The same student as an ONNX model (opset 13), for runtimes without libtorch.</summary>
+    public string StudentOnnx => Path.Combine(Root, "student.onnx");
+
     /// <summary>The evaluation of every model, for scripts.</summary>
     public string ReportJson => Path.Combine(Root, "report.json");
 

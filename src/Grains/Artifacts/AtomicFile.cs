@@ -24,6 +24,14 @@ public static class AtomicFile
         stream.Flush(flushToDisk: true);
     });
 
+    /// <summary>Has <paramref name="write"/> write the content of <paramref name="path"/> to a stream, atomically.</summary>
+    public static void WriteStream(string path, Action<Stream> write) => Write(path, temp =>
+    {
+        using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+        write(stream);
+        stream.Flush(flushToDisk: true);
+    });
+
     /// <summary>Copies <paramref name="source"/> to <paramref name="path"/> atomically.</summary>
     public static void Copy(string source, string path) => Write(path, temp =>
     {

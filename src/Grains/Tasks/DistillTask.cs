@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Evaluation;
+using Ensemble.Distillation.Export;
 using Ensemble.Distillation.Transfer;
 using Ensemble.Distillation.Training;
 using Ensemble.Grains.Artifacts;
@@ -14,7 +15,7 @@ namespace Ensemble.Grains.Tasks;
 /// <summary>
 /// Trains the distilled student(s) on the transfer views and their soft targets: <c>student</c> (Hinton's loss),
 /// <c>student-ls</c> (the same on standardized logits), or both; corrects omitted classes' bias when asked;
-/// exports the better one by validation accuracy as the run's student.
+/// exports the better one by validation accuracy as the run's student (<c>student.safetensors</c> and <c>student.onnx</c>).
 /// </summary>
 public sealed class DistillTask : IRunTask
 {
@@ -52,12 +53,23 @@ public sealed class DistillTask : IRunTask
             }
 
             AtomicFile.Copy(context.Layout.Model(task.Id, best!), context.Layout.Student);
+            ExportOnnx(context.Layout.Student, context.Layout.StudentOnnx);
             values["exported"] = best!;
             return new TaskResult(task.Id, clock.Elapsed.TotalSeconds, ValidationAccuracy: bestAccuracy, Values: values);
         }
         finally
         {
             foreach (var t in targets) t.Dispose();
+        }
+    }
+
+    /// <summary>Writes the exported student again as ONNX, rebuilt on the CPU from its file, for runtimes without libtorch.</summary>
+    private static void ExportOnnx(string student, string onnx)
+    {
+        var (model, spec, exampleShape, classes) = ModelFile.Load(student, Device.Cpu);
+        using (model)
+        {
+            AtomicFile.WriteStream(onnx, stream => OnnxExporter.Export(model, spec, exampleShape, classes, stream));
         }
     }
 

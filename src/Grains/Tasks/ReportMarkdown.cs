@@ -37,7 +37,7 @@ internal static class ReportMarkdown
         if (report.ExportedStudent is { } exported)
         {
             text.AppendLine();
-            text.AppendLine(culture, $"Exported student: `{exported}` (best validation accuracy) as `student.safetensors`.");
+            text.AppendLine(culture, $"Exported student: `{exported}` (best validation accuracy) as `student.safetensors` and `student.onnx`.");
         }
 
         var focus = evaluations.LastOrDefault(e => e.Name.StartsWith("student", StringComparison.Ordinal)) ?? evaluations[0];

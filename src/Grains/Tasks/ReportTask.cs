@@ -40,7 +40,7 @@ public sealed class ReportTask : IRunTask
 
         foreach (var (taskId, name) in new[] { ("distill", "student"), ("distill", "student-ls"), ("baseline", "baseline") })
         {
-            var path = context.Layout.Outputs(taskId, name);
+            var path = StudentTraining.OutputsPath(context.Layout, taskId, name);
             if (!File.Exists(path)) continue;
             using var logits = ModelOutputs.Read(path, "test");
             evaluations.Add(ModelEvaluation.FromLogits(name, logits, labels));

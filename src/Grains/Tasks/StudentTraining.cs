@@ -25,6 +25,12 @@ internal static class StudentTraining
         EvaluateEachEpoch = true,
     };
 
+    /// <summary>
+    /// Where the student or baseline <paramref name="name"/>'s validation and test logits go: <c>{name}-outputs.safetensors</c>,
+    /// beside its weights in <c>{name}.safetensors</c> (the layout's default outputs name would be the weights' file).
+    /// </summary>
+    public static string OutputsPath(ArtifactLayout layout, string taskId, string name) => layout.Outputs(taskId, $"{name}-outputs");
+
     /// <summary>Trains <paramref name="name"/> with <paramref name="trainer"/> on <paramref name="set"/>, then saves it and its test logits.</summary>
     public static (Module Model, double ValidationAccuracy) TrainAndSave(RunContext context, string taskId, string name, Trainer trainer,
         TrainingSet set, CancellationToken cancellationToken, Action<Module>? afterTraining = null)
@@ -40,7 +46,7 @@ internal static class StudentTraining
             var accuracy = Evaluator.Evaluate(model, validation, cancellationToken: cancellationToken).Accuracy;
             ModelFile.Save(context.Layout.Model(taskId, name), model, settings.Student.Model, data.Transfer.ExampleShape, data.Transfer.ClassCount);
             var outputs = ModelOutputs.Compute(model, [("validation", data.Validation), ("test", data.Test)], settings.Device, cancellationToken);
-            ModelOutputs.SaveAndDispose(context.Layout.Outputs(taskId, name), outputs);
+            ModelOutputs.SaveAndDispose(OutputsPath(context.Layout, taskId, name), outputs);
             return (model, accuracy);
         }
         catch

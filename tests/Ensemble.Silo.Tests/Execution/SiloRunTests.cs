@@ -95,6 +95,7 @@ public sealed class SiloRunTests : IAsyncLifetime
         Assert.All(tasks, t => Assert.Equal((TaskState.Succeeded, 1), (t.State, t.Attempt)));
         var artifacts = (await _store.ListArtifactsAsync(run.RunId, CancellationToken.None)).ToDictionary(a => a.Name);
         Assert.Contains("student.safetensors", artifacts.Keys);
+        Assert.Contains("student.onnx", artifacts.Keys);
         Assert.Contains("tasks/teacher-2/outputs.safetensors", artifacts.Keys);
         Assert.DoesNotContain(artifacts.Keys, name => name.Contains("checkpoints", StringComparison.Ordinal));
         await using (var report = _artifacts.OpenRead(artifacts["report.json"]))
