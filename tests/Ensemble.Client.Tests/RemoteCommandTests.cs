@@ -140,7 +140,7 @@ public sealed class RemoteCommandTests : IDisposable
         var malformed = CliProcess.Run(env, "submit", Write("broken.yaml", "teachers: {count: 3\nseed: [1,"));
         Assert.Equal(2, malformed.ExitCode);
         Assert.Contains("broken.yaml", malformed.StdErr);
-        Assert.Matches(@"line \d+", malformed.StdErr);
+        Assert.Matches(@"broken\.yaml:\d+:\d+", malformed.StdErr);
 
         Assert.Equal(0, await silo.RunCountAsync());
     }

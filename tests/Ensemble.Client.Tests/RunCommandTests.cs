@@ -78,6 +78,13 @@ public sealed class RunCommandTests : IDisposable
         var names = report.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()).ToList();
         Assert.Equal(["teacher/0", "teacher/1", "ensemble/arithmetic", "ensemble/geometric", "ensemble/logits", "student", "baseline"], names);
         Assert.All(report.RootElement.GetProperty("models").EnumerateArray(), m => Assert.InRange(m.GetProperty("accuracy").GetDouble(), 0.3, 1.0));
+        Assert.True(File.Exists(Path.Combine(output, "student.onnx")));
+
+        // The student learned synthetic data: evaluating it on Fashion-MNIST is refused, naming both shapes.
+        var student = Path.Combine(output, "student.safetensors");
+        var mismatch = CliProcess.Run("eval", student, "--data", "fashion-mnist");
+        Assert.Equal(2, mismatch.ExitCode);
+        Assert.Contains($"--data: fashion-mnist has 1x28x28 examples of 10 classes; {student} expects", mismatch.StdErr);
     }
 
     [Fact]

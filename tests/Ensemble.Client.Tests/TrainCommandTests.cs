@@ -10,7 +10,7 @@ public sealed class TrainCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void Train_Json_PrintsOneObjectPerEpoch_AndWritesLoadableWeights()
+    public void Train_Json_PrintsOneObjectPerEpoch_AndWritesAModelThatEvalScoresTheSame()
     {
         var weights = Path.Combine(_directory, "mlp.safetensors");
         var (code, stdout, stderr) = CliProcess.Run("train", "--model", "mlp", "--hidden", "64", "--epochs", "2", "--subset", "2000",
@@ -30,10 +30,42 @@ public sealed class TrainCommandTests : IDisposable
             Assert.InRange(root.GetProperty("test_accuracy").GetDouble(), 0.6, 1.0);
         }
 
-        using var file = SafeTensors.Load(weights);
-        Assert.Equal([64L, 784L], file.Tensors["layers.0.weight"].Shape);
-        Assert.Equal([10L, 64L], file.Tensors["layers.3.weight"].Shape);
-        Assert.Contains("Ankle boot", file.Metadata["classes"]);
+        using (var file = SafeTensors.Load(weights))
+        {
+            Assert.Equal([64L, 784L], file.Tensors["layers.0.weight"].Shape);
+            Assert.Equal([10L, 64L], file.Tensors["layers.3.weight"].Shape);
+            Assert.Equal("10", file.Metadata["classes"]);
+        }
+
+        // ensemble eval rebuilds the network from the file alone and scores the same 1000 test images identically.
+        var trained = JsonDocument.Parse(lines[^1]).RootElement.GetProperty("test_accuracy").GetDouble();
+        var eval = CliProcess.Run("eval", weights, "--data", "fashion-mnist", "--subset", "1000", "--json");
+        Assert.True(eval.ExitCode == 0, eval.StdErr);
+        using var scored = JsonDocument.Parse(eval.StdOut);
+        Assert.Equal(trained, scored.RootElement.GetProperty("accuracy").GetDouble(), 6);
+        Assert.Equal(1000, scored.RootElement.GetProperty("examples").GetInt32());
+    }
+
+    [Fact]
+    public void Eval_Errors_NameTheFileOrOption()
+    {
+        var missing = CliProcess.Run("eval", Path.Combine(_directory, "none.safetensors"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("MODEL: ", missing.StdErr);
+        Assert.Contains("none.safetensors does not exist", missing.StdErr);
+
+        var notAModel = Path.Combine(_directory, "junk.safetensors");
+        File.WriteAllText(notAModel, "not a safetensors file");
+        var junk = CliProcess.Run("eval", notAModel);
+        Assert.Equal(2, junk.ExitCode);
+        Assert.Contains("junk.safetensors", junk.StdErr);
+
+        var weights = Path.Combine(_directory, "tiny.safetensors");
+        Assert.Equal(0, CliProcess.Run("train", "--hidden", "8", "--epochs", "1", "--subset", "200", "--no-eval", "--test-subset", "100", "--out", weights).ExitCode);
+        var noData = CliProcess.Run("eval", weights, "--data", Path.Combine(_directory, "no-such-data"));
+        Assert.Equal(2, noData.ExitCode);
+        Assert.Contains("--data: ", noData.StdErr);
+        Assert.Contains("no-such-data", noData.StdErr);
     }
 
     [Fact]

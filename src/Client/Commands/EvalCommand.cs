@@ -20,9 +20,10 @@ public static class EvalCommand
             Description = "fashion-mnist, or a directory of IDX files (train/t10k images and labels, .gz or raw)",
             DefaultValueFactory = _ => DatasetCatalog.FashionMnistName,
         };
+        var subset = new Option<int?>("--subset") { Description = "evaluate on the first N test examples only" };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: every core)" };
         var json = CliOptions.Json();
-        var command = new Command("eval", "Evaluate a saved model on a dataset's test split.") { model, data, threads, json };
+        var command = new Command("eval", "Evaluate a saved model on a dataset's test split.") { model, data, subset, threads, json };
         command.SetAction(parse => CommandErrors.Guard(() =>
         {
             var path = parse.GetValue(model)!;
@@ -43,6 +44,12 @@ public static class EvalCommand
             using (network)
             {
                 var (_, test) = LoadData(dataset);
+                if (parse.GetValue(subset) is { } n)
+                {
+                    if (n < 1) throw new ArgumentException($"--subset: must be >= 1, not {n}");
+                    if (n < test.Count) test = test.Subset(Enumerable.Range(0, n).ToArray());
+                }
+
                 if (!test.ExampleShape.SequenceEqual(shape) || test.ClassCount != classes)
                 {
                     throw new ArgumentException(
