@@ -87,12 +87,29 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains($"--data: fashion-mnist has 1x28x28 examples of 10 classes; {student} expects", mismatch.StdErr);
     }
 
+    /// <summary>Teachers slow enough that an interruption lands after teacher/0 and well before the run ends.</summary>
+    private string SlowSpec() => Write("resume.yaml", TestSpecs.Tiny.Replace("count: 2", "count: 3")
+        .Replace("train_per_class: 100", "train_per_class: 600").Replace("hidden: [32]", "hidden: [512, 512]").Replace("batch_size: 64", "batch_size: 16"));
+
+    [Fact]
+    public async Task Run_CtrlC_StopsPromptly_AndSaysHowToResume()
+    {
+        using var run = CliProcess.Start(new Dictionary<string, string?>(), "run", SlowSpec(), "--home", Home, "--out", Path.Combine(_directory, "out"));
+        var stderr = run.StandardError.ReadToEndAsync();
+        while (await run.StandardOutput.ReadLineAsync() is { } line && !line.Contains("epoch 1/4"))
+        {
+        }
+
+        Signals.Send(run.Id, Signals.Interrupt);
+        Assert.True(run.WaitForExit(TimeSpan.FromSeconds(20)), "still running 20 s after Ctrl-C");
+        Assert.Equal(130, run.ExitCode);
+        Assert.Matches($@"run resume-[0-9a-f]{{8}} is saved in {Home}; run the same command again to resume it", await stderr);
+    }
+
     [Fact]
     public async Task Run_KilledMidRun_ResumesItsUnfinishedRun_WithoutRedoingFinishedTasks()
     {
-        // Slow enough teachers that the kill lands after teacher/0 and before the run ends.
-        var spec = Write("resume.yaml", TestSpecs.Tiny.Replace("count: 2", "count: 3")
-            .Replace("train_per_class: 100", "train_per_class: 600").Replace("hidden: [32]", "hidden: [512, 512]").Replace("batch_size: 64", "batch_size: 16"));
+        var spec = SlowSpec();
         var output = Path.Combine(_directory, "out");
         using (var first = CliProcess.Start(new Dictionary<string, string?>(), "run", spec, "--home", Home, "--out", output))
         {
