@@ -1,37 +1,32 @@
 #!/usr/bin/env bash
 # Installs what Ensemble needs and builds it. Idempotent: when everything is installed and nothing changed
-# since the last build, it returns in well under a second. Used by ./ensemble and ./test.sh.
-#   scripts/setup.sh [--quiet] [--test]
+# since the last build, it returns in well under a second. Used by ./ensemble, ./test.sh and the container
+# images (deploy/docker/Dockerfile*).
+#   scripts/setup.sh [--quiet] [--test] [--without TAG]...
 # --test also installs the tools the tests check against (scripts/debian-packages-test.txt).
+# --without TAG leaves out the listed packages with that tag (see scripts/install-debian-packages.sh), e.g. the CUDA
+# image builds with --without torch, against PyTorch's libtorch named in ENSEMBLE_CMAKE_ARGS.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 QUIET=0
 LISTS=("$ROOT/scripts/debian-packages.txt")
-for arg in "$@"; do
-  case "$arg" in
-    --quiet) QUIET=1 ;;
-    --test) LISTS+=("$ROOT/scripts/debian-packages-test.txt") ;;
-    *) echo "setup: unknown option $arg (expected --quiet or --test)" >&2; exit 2 ;;
+FILTERS=()
+while (($#)); do
+  case "$1" in
+    --quiet) QUIET=1; shift ;;
+    --test) LISTS+=("$ROOT/scripts/debian-packages-test.txt"); shift ;;
+    --without)
+      [[ $# -ge 2 ]] || { echo "setup: --without needs a TAG" >&2; exit 2; }
+      FILTERS+=(--without "$2"); shift 2 ;;
+    *) echo "setup: unknown option $1 (expected --quiet, --test or --without TAG)" >&2; exit 2 ;;
   esac
 done
 say() { [[ $QUIET == 1 ]] || echo "setup: $*" >&2; }
 log() { echo "setup: $*" >&2; }
 
-# 1. Debian packages.
-mapfile -t packages < <(cat "${LISTS[@]}" | grep -Ev '^\s*(#|$)')
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  log "installing Debian packages: ${missing[*]}"
-  SUDO=""
-  [[ $(id -u) == 0 ]] || SUDO="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq >&2
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+# 1. Debian packages (the same script the container images call).
+"$ROOT/scripts/install-debian-packages.sh" "${FILTERS[@]}" "${LISTS[@]}"
 
 if ! command -v dotnet >/dev/null; then
   log "the .NET SDK (dotnet, version in global.json) is not on PATH; install it first"
@@ -40,7 +35,7 @@ fi
 
 # Debian's libtorch must find OpenBLAS as its BLAS, or matrix products run ~28x slower.
 blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
-if [[ "$blas" != *openblas* ]]; then
+if [[ " ${FILTERS[*]} " != *" --without torch "* && "$blas" != *openblas* ]]; then
   log "warning: libblas.so.3 resolves to ${blas:-nothing}, not OpenBLAS; libtorch will be slow" \
       "(update-alternatives --config libblas.so.3-x86_64-linux-gnu)"
 fi

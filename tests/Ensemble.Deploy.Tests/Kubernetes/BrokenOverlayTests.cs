@@ -1,0 +1,100 @@
+namespace Ensemble.Deploy.Tests.Kubernetes;
+
+/// <summary>
+/// The invariant checks can fail: a copy of deploy/k8s with one deliberate mistake renders, and the check names the
+/// object and field that is wrong.
+/// </summary>
+public sealed class BrokenOverlayTests
+{
+    [Theory]
+    [InlineData("gpu", "overlays/gpu/silo-gpu.yaml", "              memory: 16Gi\n              nvidia.com/gpu: 1\n", "              memory: 16Gi\n",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].resources.limits[\"nvidia.com/gpu\"] is missing; it must equal --slots (1)")]
+    [InlineData("gpu", "overlays/gpu/silo-gpu.yaml", "              value: \"1\"", "              value: \"2\"",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].resources.limits[\"nvidia.com/gpu\"] is 1 but --slots is 2")]
+    [InlineData("gpu", "overlays/gpu/kustomization.yaml", "newTag: cuda", "newTag: cpu",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].image 'ensemble:cpu' is not the CUDA image")]
+    [InlineData("gpu", "overlays/gpu/silo-gpu.yaml", "          operator: Exists\n", "          operator: Exists\n          value: x\n",
+        null)] // a harmless edit: still a toleration for nvidia.com/gpu (control: the copy itself passes)
+    [InlineData("gpu", "overlays/gpu/submit-cuda.yaml", "value: cuda", "value: cpu",
+        "Job/ensemble-submit-quick: spec.template.spec.containers[submit].env[RUN_DEVICE] is 'cpu'; the gpu overlay's example run belongs on cuda")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "              path: /readyz", "              path: /healthz",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo]: readinessProbe and livenessProbe both GET /healthz")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "            - http://0.0.0.0:8470", "            - http://0.0.0.0:8471",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].ports: no port named http with containerPort 8471")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "            - http://0.0.0.0:8470", "            - http://127.0.0.1:8470",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].args: --urls 'http://127.0.0.1:8470' listens on 127.0.0.1")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "terminationGracePeriodSeconds: 60", "terminationGracePeriodSeconds: 50",
+        "StatefulSet/ensemble-silo: spec.template.spec.terminationGracePeriodSeconds is 50; it must be at least 55 = --drain-seconds 25 + 20")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "            - --drain-seconds\n            - \"25\"", "            - --drain-seconds\n            - \"40\"",
+        "StatefulSet/ensemble-silo: spec.template.spec.terminationGracePeriodSeconds is 60; it must be at least 70 = --drain-seconds 40 + 20")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "                  name: ensemble-token\n                  key: token", "                  name: ensemble-token\n                  key: tokn",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].env[ENSEMBLE_TOKEN]: Secret/ensemble-token-")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "              mountPath: /var/lib/ensemble/artifacts", "              mountPath: /data",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].volumeMounts: nothing is mounted at /var/lib/ensemble/artifacts (--artifacts)")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "        runAsNonRoot: true\n        runAsUser: 10001", "        runAsNonRoot: false\n        runAsUser: 10001",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo]: securityContext.runAsNonRoot is not true")]
+    [InlineData("cpu", "base/submit-job.yaml", "              cpu: 100m\n", "",
+        "Job/ensemble-submit-quick: spec.template.spec.containers[submit].resources.requests.cpu is missing")]
+    [InlineData("cpu", "base/submit-job.yaml", "value: http://ensemble-silo:8470", "value: http://ensemble-silo-pods:8470",
+        "Job/ensemble-submit-quick: spec.template.spec.containers[submit]: the silo URL http://ensemble-silo-pods:8470 names host ensemble-silo-pods, not a Service")]
+    [InlineData("cpu", "base/submit-job.yaml", "value: http://ensemble-silo:8470", "value: http://ensemble-silo:80",
+        "Job/ensemble-submit-quick: spec.template.spec.containers[submit]: the silo URL http://ensemble-silo:80 uses port 80")]
+    [InlineData("cpu", "base/submit-job.yaml", "            - name: ENSEMBLE_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: ensemble-token\n                  key: token\n",
+        "            - name: ENSEMBLE_TOKEN\n              value: change-me\n",
+        "Job/ensemble-submit-quick: spec.template.spec.containers[submit].env[ENSEMBLE_TOKEN] must come from a secretKeyRef")]
+    [InlineData("cpu", "base/silo-services.yaml", "      port: 8470\n      targetPort: http\n---", "      port: 8470\n      targetPort: 8080\n---",
+        "Service/ensemble-silo: spec.ports[http].targetPort '8080' does not reach the silo's port 8470")]
+    [InlineData("cpu", "base/silo-podmonitor.yaml", "    - port: http", "    - port: metrics",
+        "PodMonitor/ensemble-silo: spec.podMetricsEndpoints[].port 'metrics' must name the silo container's port (8470)")]
+    [InlineData("cpu", "base/silo-podmonitor.yaml", "      app.kubernetes.io/component: silo", "      app.kubernetes.io/component: silos",
+        "StatefulSet/ensemble-silo: no PodMonitor selects its pods")]
+    [InlineData("cpu", "base/silo-pdb.yaml", "      app.kubernetes.io/component: silo", "      app.kubernetes.io/component: postgres",
+        "StatefulSet/ensemble-silo: no PodDisruptionBudget selects its pods")]
+    [InlineData("cpu", "base/artifacts-pvc.yaml", "    - ReadWriteMany", "    - ReadWriteOnce",
+        "PersistentVolumeClaim/ensemble-artifacts: spec.accessModes must include ReadWriteMany")]
+    [InlineData("cpu", "base/kustomization.yaml", "      - password=change-me", "      - password=changed",
+        "the password in url differs from Secret/ensemble-postgres-")]
+    [InlineData("cpu", "base/kustomization.yaml", "@ensemble-postgres:5432/", "@ensemble-postgres:5433/",
+        "points the silos at ensemble-postgres:5433, but no Service ensemble-postgres serves port 5433")]
+    [InlineData("cpu", "overlays/cpu/silo-cpu.yaml", "              cpu: \"4\"\n              memory: 8Gi\n            limits:",
+        "              cpu: \"4\"\n              memory: 8Gi\n              nvidia.com/gpu: 1\n            limits:",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].resources asks for nvidia.com/gpu in the cpu overlay")]
+    internal void Mistake_IsReported_ByObjectAndField(string overlay, string file, string find, string replace, string? expected)
+    {
+        using var temp = new TempDirectory("ensemble-k8s-");
+        var root = temp.CopyTree(RepositoryPaths.K8s, "k8s");
+        var path = Path.Combine(root, file);
+        var text = File.ReadAllText(path);
+        Assert.True(text.Contains(find, StringComparison.Ordinal), $"{file} no longer contains the text this test changes:\n{find}");
+        File.WriteAllText(path, text.Replace(find, replace, StringComparison.Ordinal));
+
+        var problems = DeployInvariants.Check(Kustomize.Render(Path.Combine(root, "overlays", overlay)), overlay == "gpu" ? Flavor.Gpu : Flavor.Cpu);
+
+        if (expected is null)
+        {
+            Assert.True(problems.Count == 0, string.Join('\n', problems));
+        }
+        else
+        {
+            Assert.True(problems.Any(p => p.Contains(expected, StringComparison.Ordinal)),
+                $"expected a problem containing\n  {expected}\ngot\n  " + string.Join("\n  ", problems));
+        }
+    }
+
+    [Fact]
+    public void MissingKubectl_FailsWithAMessageSayingHowToInstallIt()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH");
+        try
+        {
+            Environment.SetEnvironmentVariable("PATH", "/nonexistent");
+            var error = Assert.Throws<InvalidOperationException>(() => Kustomize.Render(RepositoryPaths.Overlay("cpu")));
+            Assert.StartsWith("kubectl is not installed (or not on PATH)", error.Message, StringComparison.Ordinal);
+            Assert.Contains("scripts/setup.sh --test", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+        }
+    }
+}
