@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Ensemble.Contracts.Specs;
 using Ensemble.Grains.Artifacts;
@@ -6,6 +7,7 @@ using Ensemble.Grains.Plan;
 using Ensemble.Grains.Tasks;
 using Ensemble.Silo.Artifacts;
 using Ensemble.Silo.Hosting;
+using Ensemble.Silo.Metrics;
 using Ensemble.Silo.Scheduling;
 using Ensemble.Silo.Store;
 using Ensemble.Torch;
@@ -18,7 +20,7 @@ namespace Ensemble.Silo.Execution;
 /// the newest checkpoint), keeps its lease alive, runs the grain, stores its outputs as blobs and completes the
 /// task with them in one fenced transaction; or records why it did not.
 /// </summary>
-internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDataCache data, SiloOptions settings, ILogger logger)
+internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDataCache data, SiloOptions settings, ILogger logger, SiloMetrics metrics)
 {
     /// <summary>
     /// Runs <paramref name="claim"/>. <paramref name="drain"/> asks it to stop at the next checkpoint and hand the task
@@ -31,6 +33,7 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
     public async Task<AttemptOutcome> RunAsync(TaskClaim claim, int slot, CancellationToken drain, CancellationToken abort)
     {
         var lease = claim.Lease;
+        var started = Stopwatch.GetTimestamp();
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(abort);
         var renewer = new LeaseRenewer(store, lease, settings.LeaseDuration, attempt, logger, settings.Clock);
         var workspace = new AttemptWorkspace(blobs.Root, lease);
@@ -59,6 +62,7 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
             var failure = await StoreRetry.RunAsync(ct => store.FailAsync(lease, Describe(e), ct), settings, abort).ConfigureAwait(false);
             logger.LogWarning("{Run}/{Task}: {Outcome}", lease.RunId, lease.TaskId, failure);
             outcome = failure == FailureOutcome.Refused ? AttemptOutcome.LeaseLost : AttemptOutcome.Failed;
+            if (failure == FailureOutcome.WillRetry) metrics.TaskRetried(claim.Kind);
             // No attempt follows a task that failed for good: its checkpoints are of no further use.
             if (failure is FailureOutcome.Excused or FailureOutcome.RunFailed) workspace.Delete();
         }
@@ -68,6 +72,7 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
         }
 
         if (outcome is AttemptOutcome.Succeeded or AttemptOutcome.Cancelled) workspace.Delete();
+        metrics.AttemptEnded(claim.Kind, outcome, Stopwatch.GetElapsedTime(started));
         return outcome;
     }
 
@@ -89,7 +94,7 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
             .ConfigureAwait(false);
 
         TaskResult result;
-        await using (var progress = new StoreProgressSink(store, lease, drain, logger))
+        await using (var progress = new StoreProgressSink(store, lease, claim.Kind, drain, logger, metrics))
         {
             var context = new RunContext(runSettings, workspace.Layout, progress, data.For(lease.RunId, runSettings));
             var task = new PlannedTask(lease.TaskId, kind, claim.Index, []);

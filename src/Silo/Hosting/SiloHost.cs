@@ -1,5 +1,6 @@
 using Ensemble.Silo.Api;
 using Ensemble.Silo.Artifacts;
+using Ensemble.Silo.Metrics;
 using Ensemble.Silo.Runs;
 using Ensemble.Silo.Store;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +22,8 @@ public static class SiloHost
     public static async Task<WebApplication> BuildAsync(SiloOptions options, CancellationToken cancellationToken)
     {
         Validate(options);
-        var store = TaskStoreFactory.Open(options.Store, new TaskStoreOptions { Clock = options.Clock });
+        var metrics = new SiloMetrics(options.EffectiveSiloId, options.Slots);
+        var store = new TimedTaskStore(TaskStoreFactory.Open(options.Store, new TaskStoreOptions { Clock = options.Clock }), metrics);
         try
         {
             await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
@@ -29,6 +31,7 @@ public static class SiloHost
         catch
         {
             await store.DisposeAsync().ConfigureAwait(false);
+            metrics.Dispose();
             throw;
         }
 
@@ -47,6 +50,7 @@ public static class SiloHost
         builder.WebHost.UseUrls(options.Urls ?? "http://127.0.0.1:0");
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(20));
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(_ => metrics); // a factory registration, so the host disposes it
         builder.Services.AddSingleton<ITaskStore>(_ => store); // a factory registration, so the host disposes it
         builder.Services.AddSingleton(new ArtifactStore(options.Artifacts, store, options.Clock));
         builder.Services.AddSingleton(new RunSubmitter(store, options.MaxAttempts));

@@ -1,5 +1,6 @@
 using Ensemble.Silo.Artifacts;
 using Ensemble.Silo.Execution;
+using Ensemble.Silo.Metrics;
 using Ensemble.Silo.Scheduling;
 using Ensemble.Silo.Store;
 using Microsoft.Extensions.Hosting;
@@ -18,19 +19,26 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
     private readonly ITaskStore _store;
     private readonly SiloOptions _options;
     private readonly ILogger _logger;
+    private readonly SiloMetrics _metrics;
+    private readonly bool _ownsMetrics;
     private readonly List<TaskSlot> _slots = [];
     private readonly CancellationTokenSource _drain = new();
     private readonly CancellationTokenSource _abort = new();
     private Task _work = Task.CompletedTask;
 
-    /// <summary>A silo over <paramref name="store"/> (its schema already migrated, as <see cref="SiloHost"/> does) and <paramref name="artifacts"/>.</summary>
-    public SiloService(ITaskStore store, ArtifactStore artifacts, SiloOptions options, ILogger<SiloService> logger)
+    /// <summary>
+    /// A silo over <paramref name="store"/> (its schema already migrated, as <see cref="SiloHost"/> does) and <paramref name="artifacts"/>,
+    /// recording into <paramref name="metrics"/> (null: metrics of its own, which nothing serves).
+    /// </summary>
+    public SiloService(ITaskStore store, ArtifactStore artifacts, SiloOptions options, ILogger<SiloService> logger, SiloMetrics? metrics = null)
     {
         _store = store;
         _options = options;
         _logger = logger;
-        var runner = new AttemptRunner(store, artifacts, new RunDataCache(), options, logger);
-        for (var i = 0; i < options.Slots; i++) _slots.Add(new TaskSlot(i, store, runner, options, logger));
+        _ownsMetrics = metrics is null;
+        _metrics = metrics ?? new SiloMetrics(options.EffectiveSiloId, options.Slots);
+        var runner = new AttemptRunner(store, artifacts, new RunDataCache(), options, logger, _metrics);
+        for (var i = 0; i < options.Slots; i++) _slots.Add(new TaskSlot(i, store, runner, options, logger, _metrics));
     }
 
     /// <summary>The tasks running in this silo's slots now.</summary>
@@ -48,6 +56,7 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
         {
             // A silo with a stable id that restarts takes back what its previous incarnation held, without waiting for the leases to lapse.
             var taken = await _store.ExpireLeasesAsync(siloId, cancellationToken).ConfigureAwait(false);
+            _metrics.LeasesExpired(taken);
             if (taken > 0) _logger.LogInformation("Took back {Count} task(s) this silo held before it restarted", taken);
         }
 
@@ -65,6 +74,7 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
             {
                 await _store.HeartbeatSiloAsync(siloId, cancellationToken).ConfigureAwait(false);
                 var expired = await _store.ExpireLeasesAsync(null, cancellationToken).ConfigureAwait(false);
+                _metrics.LeasesExpired(expired);
                 if (expired > 0)
                 {
                     _logger.LogWarning("{Count} lease(s) lapsed; their tasks are retried", expired);
@@ -77,6 +87,21 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
             catch (Exception e)
             {
                 _logger.LogWarning("Heartbeat failed: {Error}", e.Message);
+            }
+
+            try
+            {
+                // Read on the heartbeat, not per scrape: scrapes never touch the store.
+                _metrics.StoreCounted(await _store.CountTasksAsync(cancellationToken).ConfigureAwait(false),
+                    await _store.CountRunsAsync(cancellationToken).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning("Counting tasks for metrics failed: {Error}", e.Message);
             }
 
             try
@@ -125,6 +150,7 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
     {
         _drain.Dispose();
         _abort.Dispose();
+        if (_ownsMetrics) _metrics.Dispose();
         return ValueTask.CompletedTask;
     }
 }

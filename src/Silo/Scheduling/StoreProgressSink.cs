@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Tasks;
 using Ensemble.Silo.Execution;
+using Ensemble.Silo.Metrics;
 using Ensemble.Silo.Store;
 using Microsoft.Extensions.Logging;
 
@@ -19,16 +21,24 @@ internal sealed class StoreProgressSink : IProgress<TaskProgress>, IAsyncDisposa
     private readonly TaskLease _lease;
     private readonly CancellationToken _drain;
     private readonly ILogger _logger;
+    private readonly string _kind;
+    private readonly SiloMetrics _metrics;
+    private long _lastReport = Stopwatch.GetTimestamp();
     private readonly Channel<TaskProgress> _pending = Channel.CreateUnbounded<TaskProgress>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    /// <summary>A sink for the attempt holding <paramref name="lease"/>; <paramref name="drain"/> stops it at the next epoch end.</summary>
-    public StoreProgressSink(ITaskStore store, TaskLease lease, CancellationToken drain, ILogger logger)
+    /// <summary>
+    /// A sink for the attempt holding <paramref name="lease"/> (a task of <paramref name="kind"/>); <paramref name="drain"/>
+    /// stops it at the next epoch end; epochs are counted into <paramref name="metrics"/>.
+    /// </summary>
+    public StoreProgressSink(ITaskStore store, TaskLease lease, string kind, CancellationToken drain, ILogger logger, SiloMetrics metrics)
     {
         _store = store;
         _lease = lease;
+        _kind = kind;
         _drain = drain;
         _logger = logger;
+        _metrics = metrics;
         _writer = Task.Run(WriteAsync);
     }
 
@@ -37,6 +47,16 @@ internal sealed class StoreProgressSink : IProgress<TaskProgress>, IAsyncDisposa
     {
         _logger.LogInformation("{Run} {Task}: {Message}", _lease.RunId, value.TaskId, value.Message);
         _pending.Writer.TryWrite(value);
+        var now = Stopwatch.GetTimestamp();
+        if (value is { Epoch: not null, Loss: { } loss, SamplesPerSecond: { } rate })
+        {
+            // The epoch's training ran after the previous report; the time since bounds it from above, so this overestimates
+            // by the evaluation and checkpoint time (TaskProgress does not carry the epoch's sample count).
+            var samples = (long)Math.Round(rate * Stopwatch.GetElapsedTime(_lastReport, now).TotalSeconds);
+            _metrics.EpochFinished(_lease.RunId, _lease.TaskId, _kind, loss, rate, samples);
+        }
+
+        _lastReport = now;
         if (value.Epoch is not null && _drain.IsCancellationRequested)
         {
             throw new OperationCanceledException($"the silo is shutting down; {value.TaskId} stops after epoch {value.Epoch} (checkpointed)", _drain);
@@ -62,6 +82,7 @@ internal sealed class StoreProgressSink : IProgress<TaskProgress>, IAsyncDisposa
     /// <summary>Writes what is pending, then stops.</summary>
     public async ValueTask DisposeAsync()
     {
+        _metrics.TrainingEnded(_lease.RunId, _lease.TaskId);
         _pending.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
     }

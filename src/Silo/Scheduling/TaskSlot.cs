@@ -1,5 +1,6 @@
 using Ensemble.Silo.Execution;
 using Ensemble.Silo.Hosting;
+using Ensemble.Silo.Metrics;
 using Ensemble.Silo.Store;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace Ensemble.Silo.Scheduling;
 /// One slot of a silo (one device): claims a ready task, runs it, and claims the next, until the silo drains.
 /// A store that cannot be reached only pauses it.
 /// </summary>
-internal sealed class TaskSlot(int number, ITaskStore store, AttemptRunner runner, SiloOptions options, ILogger logger)
+internal sealed class TaskSlot(int number, ITaskStore store, AttemptRunner runner, SiloOptions options, ILogger logger, SiloMetrics metrics)
 {
     /// <summary>The slot's number within its silo.</summary>
     public int Number { get; } = number;
@@ -57,12 +58,14 @@ internal sealed class TaskSlot(int number, ITaskStore store, AttemptRunner runne
             }
 
             Current = claim;
+            metrics.TaskClaimed(claim.Kind);
             try
             {
                 await runner.RunAsync(claim, Number, drain, abort).ConfigureAwait(false);
             }
             finally
             {
+                metrics.SlotFreed();
                 Current = null;
             }
         }

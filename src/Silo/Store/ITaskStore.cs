@@ -30,6 +30,9 @@ public interface ITaskStore : IAsyncDisposable
     /// <summary>Tasks of every run by (kind, state), for metrics.</summary>
     Task<IReadOnlyDictionary<(string Kind, TaskState State), int>> CountTasksAsync(CancellationToken cancellationToken);
 
+    /// <summary>Runs by state, for metrics (states without runs are absent).</summary>
+    Task<IReadOnlyDictionary<RunState, int>> CountRunsAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Cancels a run that has not finished: it and its unfinished tasks become cancelled, so running attempts
     /// learn it at their next renewal. Returns the run as it now is; null for an unknown id. A finished run is

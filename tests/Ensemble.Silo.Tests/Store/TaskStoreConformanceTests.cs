@@ -601,6 +601,20 @@ public abstract class TaskStoreConformanceTests : IAsyncLifetime
         Assert.Equal(1, counts[("work", TaskState.Ready)]);
     }
 
+    [Fact]
+    public async Task Runs_are_counted_by_state()
+    {
+        await Store.CreateRunAsync(Teachers("r1"), Ct);
+        await Store.CreateRunAsync(Run("r2", T("a")), Ct);
+        await Store.CreateRunAsync(Run("r3", T("b")), Ct);
+        await Store.ClaimAsync("s1", Lease, Ct); // r1's first teacher: r1 is running
+        await Store.CancelRunAsync("r3", Ct);
+
+        var counts = await Store.CountRunsAsync(Ct);
+
+        Assert.Equal(new Dictionary<RunState, int> { [RunState.Running] = 1, [RunState.Queued] = 1, [RunState.Cancelled] = 1 }, counts.OrderBy(c => c.Key).ToDictionary());
+    }
+
     // ---------------------------------------------------------------- helpers
 
     protected async Task<string> NewLocationAsync()

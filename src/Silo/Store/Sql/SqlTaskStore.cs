@@ -179,6 +179,15 @@ public abstract class SqlTaskStore : ITaskStore
         }, cancellationToken);
 
     /// <inheritdoc/>
+    public Task<IReadOnlyDictionary<RunState, int>> CountRunsAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyDictionary<RunState, int>>(async s =>
+        {
+            var rows = await s.QueryAsync("SELECT state, COUNT(*) FROM runs GROUP BY state",
+                r => (State: StateNames.ParseRun(r.GetString(0)), Count: ToInt(r.GetValue(1))), cancellationToken).ConfigureAwait(false);
+            return rows.ToDictionary(r => r.State, r => r.Count);
+        }, cancellationToken);
+
+    /// <inheritdoc/>
     public Task<RunRecord?> CancelRunAsync(string runId, CancellationToken cancellationToken) =>
         WriteAsync(async s =>
         {

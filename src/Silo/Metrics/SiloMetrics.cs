@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Ensemble.Grains.Plan;
+using Ensemble.Silo.Execution;
+using Ensemble.Silo.Store;
+
+namespace Ensemble.Silo.Metrics;
+
+/// <summary>
+/// One silo's metrics: its own <see cref="System.Diagnostics.Metrics.Meter"/> (<see cref="MeterName"/>) with the
+/// instruments of ARCHITECTURE §6, and the collector that serves them at <c>/metrics</c> (<see cref="Scrape"/>). Each
+/// silo has its own, so silos sharing a process (tests) do not mix. Labels are bounded: task kinds, states, outcomes,
+/// store operations; run and task ids only on the per-task gauges of tasks running here now.
+/// </summary>
+/// <remarks>
+/// No series carries a <c>silo</c> label: Prometheus adds <c>instance</c> (and <c>job</c>) to everything it scrapes, and
+/// <c>ensemble_silo_info{silo}</c> maps an instance to its silo id for a dashboard that wants the name
+/// (<c>… * on(instance) group_left(silo) ensemble_silo_info</c>).
+/// </remarks>
+public sealed class SiloMetrics : IDisposable
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "Ensemble.Silo";
+
+    /// <summary>Bucket bounds of task durations, seconds: 5 ms to an hour.</summary>
+    internal static readonly double[] TaskDurationBounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600];
+
+    /// <summary>Bucket bounds of store operations, seconds: 0.5 ms to 10 s.</summary>
+    internal static readonly double[] StoreOperationBounds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    private static readonly string[] Kinds = [.. Enum.GetValues<TaskKind>().Select(k => k.ToString().ToLowerInvariant())];
+
+    private readonly MetricsCollector _collector;
+    private readonly Counter<long> _claims;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _leaseExpirations;
+    private readonly Counter<long> _samples;
+    private readonly Counter<long> _epochs;
+    private readonly Histogram<double> _taskDuration;
+    private readonly Histogram<double> _storeOperation;
+    private readonly ConcurrentDictionary<(string Run, string Task), (double Loss, double SamplesPerSecond)> _training = new();
+    private volatile IReadOnlyDictionary<(string Kind, TaskState State), int>? _taskCounts;
+    private volatile IReadOnlyDictionary<RunState, int>? _runCounts;
+    private int _busySlots;
+
+    /// <summary>The metrics of silo <paramref name="siloId"/>, which has <paramref name="slots"/> task slots.</summary>
+    public SiloMetrics(string siloId, int slots)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(siloId);
+        ArgumentOutOfRangeException.ThrowIfNegative(slots);
+        Meter = new Meter(MeterName);
+        // The collector listens before any instrument exists, so nothing measured is missed.
+        _collector = new MetricsCollector(Meter);
+
+        Meter.CreateObservableGauge("ensemble.tasks", ObserveTasks, "{task}",
+            "Tasks in the store by kind and state: the whole store as this silo last read it (every silo reports the same; take max, not sum).");
+        Meter.CreateObservableGauge("ensemble.runs", ObserveRuns, "{run}",
+            "Runs in the store by state: the whole store as this silo last read it (every silo reports the same; take max, not sum).");
+        _taskDuration = Meter.CreateHistogram("ensemble.task.duration", "s",
+            "How long attempts on this silo took, from claim to outcome, by task kind and outcome.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = TaskDurationBounds });
+        _samples = Meter.CreateCounter<long>("ensemble.train.samples", "{sample}",
+            "Training examples processed on this silo (per epoch: its samples/s times the time since the task's previous report; an upper estimate).");
+        _epochs = Meter.CreateCounter<long>("ensemble.train.epochs", "{epoch}", "Training epochs finished on this silo.");
+        Meter.CreateObservableGauge("ensemble.train.loss", () => ObserveTraining(t => t.Loss), null,
+            "The latest epoch's mean training loss of each task training on this silo now.");
+        Meter.CreateObservableGauge("ensemble.train.samples_per_second", () => ObserveTraining(t => t.SamplesPerSecond), "{sample}/s",
+            "The latest epoch's training throughput of each task training on this silo now.");
+        _retries = Meter.CreateCounter<long>("ensemble.task.retries", "{attempt}",
+            "Failed attempts on this silo that the store will retry (lease expirations are counted apart).");
+        _leaseExpirations = Meter.CreateCounter<long>("ensemble.lease.expirations", "{lease}",
+            "Leases this silo found lapsed (their holder died or hung) and expired, so their tasks run again.");
+        _claims = Meter.CreateCounter<long>("ensemble.task.claims", "{task}", "Tasks this silo's slots claimed.");
+        Meter.CreateObservableGauge("ensemble.silo.slots", () => ObserveSlots(slots), "{slot}",
+            "This silo's task slots: total, and busy running an attempt.");
+        Meter.CreateObservableGauge("ensemble.silo.info", () => new Measurement<int>(1, new KeyValuePair<string, object?>("silo", siloId)), null,
+            "Always 1; its silo label names the silo behind this instance.");
+        _storeOperation = Meter.CreateHistogram("ensemble.store.operation.duration", "s",
+            "How long task store calls from this silo took, by operation.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = StoreOperationBounds });
+        ProcessMetrics.Register(Meter);
+
+        // Counters start at 0 for every kind, so rate() and increase() see a series before its first event.
+        _leaseExpirations.Add(0);
+        foreach (var kind in Kinds)
+        {
+            var tag = Kind(kind);
+            _claims.Add(0, tag);
+            _retries.Add(0, tag);
+            _samples.Add(0, tag);
+            _epochs.Add(0, tag);
+        }
+    }
+
+    /// <summary>The silo's meter.</summary>
+    public Meter Meter { get; }
+
+    /// <summary>Everything, in the Prometheus text format 0.0.4.</summary>
+    public string Scrape() => PrometheusTextWriter.Write(_collector.Collect());
+
+    /// <summary>A slot claimed a task of <paramref name="kind"/>: one more claim, one more busy slot.</summary>
+    internal void TaskClaimed(string kind)
+    {
+        _claims.Add(1, Kind(kind));
+        Interlocked.Increment(ref _busySlots);
+    }
+
+    /// <summary>A slot finished with its claim.</summary>
+    internal void SlotFreed() => Interlocked.Decrement(ref _busySlots);
+
+    /// <summary>An attempt of <paramref name="kind"/> ended with <paramref name="outcome"/> after <paramref name="duration"/>.</summary>
+    internal void AttemptEnded(string kind, AttemptOutcome outcome, TimeSpan duration) =>
+        _taskDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", OutcomeName(outcome)));
+
+    /// <summary>A failed attempt of <paramref name="kind"/> will be retried.</summary>
+    internal void TaskRetried(string kind) => _retries.Add(1, Kind(kind));
+
+    /// <summary>This silo expired <paramref name="count"/> lapsed leases.</summary>
+    internal void LeasesExpired(int count) => _leaseExpirations.Add(count);
+
+    /// <summary>
+    /// Task <paramref name="taskId"/> of run <paramref name="runId"/> (a <paramref name="kind"/>) finished an epoch of
+    /// about <paramref name="samples"/> examples with mean loss <paramref name="loss"/> at <paramref name="samplesPerSecond"/>.
+    /// </summary>
+    internal void EpochFinished(string runId, string taskId, string kind, double loss, double samplesPerSecond, long samples)
+    {
+        _epochs.Add(1, Kind(kind));
+        _samples.Add(samples, Kind(kind));
+        _training[(runId, taskId)] = (loss, samplesPerSecond);
+    }
+
+    /// <summary>The task stopped training here: its loss and samples/s series go.</summary>
+    internal void TrainingEnded(string runId, string taskId) => _training.TryRemove((runId, taskId), out _);
+
+    /// <summary>The store's task and run counts, as just read.</summary>
+    internal void StoreCounted(IReadOnlyDictionary<(string Kind, TaskState State), int> tasks, IReadOnlyDictionary<RunState, int> runs)
+    {
+        _taskCounts = tasks;
+        _runCounts = runs;
+    }
+
+    /// <summary>A store call <paramref name="operation"/> took <paramref name="duration"/>.</summary>
+    internal void StoreOperation(string operation, TimeSpan duration) =>
+        _storeOperation.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+
+    /// <summary>The label value of an outcome: its name in snake case (<c>lease_lost</c>).</summary>
+    internal static string OutcomeName(AttemptOutcome outcome) => outcome switch
+    {
+        AttemptOutcome.LeaseLost => "lease_lost",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Stops the meter and its collector.</summary>
+    public void Dispose()
+    {
+        _collector.Dispose();
+        Meter.Dispose();
+    }
+
+    private static KeyValuePair<string, object?> Kind(string kind) => new("kind", kind);
+
+    private IEnumerable<Measurement<int>> ObserveTasks()
+    {
+        if (_taskCounts is not { } counts) yield break;
+        // Every state of every kind, zeros included, so a panel shows 0 rather than nothing.
+        foreach (var kind in Kinds.Union(counts.Keys.Select(k => k.Kind)))
+        {
+            foreach (var state in Enum.GetValues<TaskState>())
+            {
+                yield return new Measurement<int>(counts.GetValueOrDefault((kind, state)), Kind(kind),
+                    new KeyValuePair<string, object?>("state", StateNames.Of(state)));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ObserveRuns()
+    {
+        if (_runCounts is not { } counts) yield break;
+        foreach (var state in Enum.GetValues<RunState>())
+        {
+            yield return new Measurement<int>(counts.GetValueOrDefault(state), new KeyValuePair<string, object?>("state", StateNames.Of(state)));
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveTraining(Func<(double Loss, double SamplesPerSecond), double> value) =>
+        _training.Select(t => new Measurement<double>(value(t.Value), new KeyValuePair<string, object?>("run", t.Key.Run),
+            new KeyValuePair<string, object?>("task", t.Key.Task)));
+
+    private IEnumerable<Measurement<int>> ObserveSlots(int slots) =>
+    [
+        new(Volatile.Read(ref _busySlots), new KeyValuePair<string, object?>("state", "busy")),
+        new(slots, new KeyValuePair<string, object?>("state", "total")),
+    ];
+}

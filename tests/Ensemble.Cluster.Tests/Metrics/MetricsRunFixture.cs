@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace Ensemble.Cluster.Tests.Metrics;
+
+/// <summary>
+/// One real <c>ensemble silo</c> over SQLite, a real Prometheus scraping it every second, and one small run through
+/// the silo from submission to success, with the window it ran in: what both metrics tests look at.
+/// </summary>
+public sealed class MetricsRunFixture : IAsyncLifetime
+{
+    /// <summary>Two teachers that each train for a few seconds (3-5 s here: several 1 s scrapes see their loss), a student, a report.</summary>
+    private const string Spec = """
+        name: metrics-e2e
+        seed: 4
+        data:
+          dataset: synthetic
+          validation_fraction: 0.2
+          synthetic: {train_per_class: 300, test_per_class: 30}
+        teachers:
+          count: 2
+          model: {kind: mlp, hidden: [384, 384]}
+          training: {epochs: 24, batch_size: 64}
+        specialists: {count: 0}
+        distillation:
+          student: {kind: mlp, hidden: [16]}
+          training: {epochs: 3, batch_size: 64}
+          transfer: {fraction: 0.2}
+        baseline: false
+        """;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-metrics-e2e-").FullName;
+    private SiloProcess? _silo;
+    private PrometheusServer? _prometheus;
+
+    internal SiloProcess Silo => _silo!;
+
+    internal PrometheusServer Prometheus => _prometheus!;
+
+    /// <summary>From just before the run was submitted to after Prometheus had scraped its end.</summary>
+    public (DateTimeOffset Start, DateTimeOffset End) Window { get; private set; }
+
+    /// <summary>How long setting all this up took.</summary>
+    public TimeSpan SetUp { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        Tools.Require("promtool");
+        Tools.Require("prometheus");
+        _silo = await SiloProcess.StartAsync("metrics-e2e", $"sqlite:{Path.Combine(_directory, "store.db")}", Path.Combine(_directory, "artifacts"), 10);
+        _prometheus = await PrometheusServer.StartAsync(_silo.Url.Authority);
+        await _prometheus.WaitForAsync($"up{{job=\"{PrometheusServer.Job}\"}}", 1, TimeSpan.FromSeconds(20));
+
+        var start = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(2);
+        using var api = new RunWatcher(_silo.Url);
+        var runId = await api.SubmitAsync(Spec);
+        var run = await api.WaitAsync(runId, r => RunWatcher.State(r) is "succeeded" or "failed", TimeSpan.FromMinutes(2), "the run finishing");
+        Assert.True(RunWatcher.State(run) == "succeeded", $"the run {RunWatcher.State(run)}:\n{run}\n{_silo.Output}");
+        // The silo counts the store on its heartbeat (2 s), Prometheus scrapes every second: wait until it has seen the end.
+        await _prometheus.WaitForAsync($"max(ensemble_runs{{job=\"{PrometheusServer.Job}\",state=\"succeeded\"}})", 1, TimeSpan.FromSeconds(20));
+        Window = (start, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+        SetUp = clock.Elapsed;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_prometheus is not null) await _prometheus.DisposeAsync();
+        _silo?.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.Json;
+using Ensemble.Silo.Store;
+
+namespace Ensemble.Silo.Tests.Metrics;
+
+/// <summary><c>/metrics</c> on a whole silo in this process: the families it serves, and what a run does to them.</summary>
+public sealed class SiloMetricsTests
+{
+    private const string TwoTeachers = """
+        name: metrics-run
+        seed: 2
+        data: {dataset: synthetic, synthetic: {train_per_class: 30, test_per_class: 10}}
+        teachers:
+          count: 2
+          model: {kind: mlp, hidden: [8]}
+          training: {epochs: 3, batch_size: 16}
+        specialists: {count: 0}
+        distillation:
+          student: {kind: mlp, hidden: [4]}
+          training: {epochs: 2, batch_size: 16}
+        baseline: false
+        """;
+
+    /// <summary>Every family the silo serves, with its type.</summary>
+    public static readonly TheoryData<string, string> Families = new()
+    {
+        { "ensemble_tasks", "gauge" },
+        { "ensemble_runs", "gauge" },
+        { "ensemble_task_duration_seconds", "histogram" },
+        { "ensemble_train_samples_total", "counter" },
+        { "ensemble_train_epochs_total", "counter" },
+        { "ensemble_train_loss", "gauge" },
+        { "ensemble_train_samples_per_second", "gauge" },
+        { "ensemble_task_retries_total", "counter" },
+        { "ensemble_lease_expirations_total", "counter" },
+        { "ensemble_task_claims_total", "counter" },
+        { "ensemble_silo_slots", "gauge" },
+        { "ensemble_silo_info", "gauge" },
+        { "ensemble_store_operation_duration_seconds", "histogram" },
+        { "process_cpu_seconds_total", "counter" },
+        { "process_resident_memory_bytes", "gauge" },
+        { "process_start_time_seconds", "gauge" },
+        { "process_open_fds", "gauge" },
+        { "dotnet_gc_heap_bytes", "gauge" },
+        { "dotnet_gc_collections_total", "counter" },
+    };
+
+    [Fact]
+    public async Task Metrics_Answers200WithoutAToken_InTextFormat004_WithEveryFamily_AndTheSilosStartingValues()
+    {
+        await using var silo = await InProcessSilo.StartAsync("metrics-a", token: "secret");
+
+        using var response = await silo.Client.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        using var guarded = await silo.Client.GetAsync("/api/v1/runs");
+        Assert.Equal(HttpStatusCode.Unauthorized, guarded.StatusCode);
+        // The store's counts come with the first heartbeat (every 200 ms here).
+        var scrape = await silo.ScrapeUntilAsync(s => s.Samples.ContainsKey("ensemble_runs{state=\"queued\"}"), "the first store count");
+        Assert.Equal(Families.Select(f => ((string)f[0], (string)f[1])).Order(), scrape.Types.Select(t => (t.Key, t.Value)).Order());
+        Assert.Equal(1, scrape["ensemble_silo_info{silo=\"metrics-a\"}"]);
+        Assert.Equal(1, scrape["ensemble_silo_slots{state=\"total\"}"]);
+        Assert.Equal(0, scrape["ensemble_silo_slots{state=\"busy\"}"]);
+        Assert.Equal(0, scrape["ensemble_lease_expirations_total"]);
+        Assert.Equal(0, scrape["ensemble_task_claims_total{kind=\"teacher\"}"]);
+        Assert.Equal(0, scrape["ensemble_tasks{kind=\"teacher\",state=\"ready\"}"]);
+        Assert.Equal(0, scrape["ensemble_runs{state=\"running\"}"]);
+        Assert.Equal(1, scrape["ensemble_store_operation_duration_seconds_count{operation=\"register_silo\"}"]);
+        Assert.Equal(1, scrape["ensemble_store_operation_duration_seconds_count{operation=\"migrate\"}"]);
+        Assert.InRange(scrape["process_start_time_seconds"], DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Assert.InRange(scrape["process_resident_memory_bytes"], 1e6, 1e12);
+        Assert.True(scrape["process_cpu_seconds_total"] > 0);
+        Assert.True(scrape["process_open_fds"] > 3);
+        Assert.True(scrape["dotnet_gc_heap_bytes"] > 0);
+    }
+
+    [Fact]
+    public async Task ARun_MovesClaimsEpochsSamplesAndDurations_ByWhatItDid()
+    {
+        await using var silo = await InProcessSilo.StartAsync("metrics-b");
+        var runId = await silo.SubmitAsync(TwoTeachers);
+
+        var scrape = await silo.ScrapeUntilAsync(
+            s => s.Samples.GetValueOrDefault("ensemble_runs{state=\"succeeded\"}") == 1 && s.Samples.GetValueOrDefault("ensemble_tasks{kind=\"report\",state=\"succeeded\"}") == 1,
+            "the run succeeding");
+
+        // Five tasks, each claimed once and succeeded once: teacher/0, teacher/1, aggregate, distill, report.
+        var claims = new Dictionary<string, double> { ["teacher"] = 2, ["aggregate"] = 1, ["distill"] = 1, ["report"] = 1, ["cluster"] = 0, ["specialist"] = 0, ["baseline"] = 0 };
+        foreach (var (kind, count) in claims)
+        {
+            Assert.Equal(count, scrape[$"ensemble_task_claims_total{{kind=\"{kind}\"}}"]);
+            Assert.Equal(count, scrape.Samples.GetValueOrDefault($"ensemble_task_duration_seconds_count{{kind=\"{kind}\",outcome=\"succeeded\"}}"));
+            Assert.Equal(count, scrape[$"ensemble_tasks{{kind=\"{kind}\",state=\"succeeded\"}}"]);
+        }
+
+        Assert.Equal(2, scrape["ensemble_task_duration_seconds_bucket{kind=\"teacher\",outcome=\"succeeded\",le=\"+Inf\"}"]);
+        Assert.Equal(1, scrape["ensemble_runs{state=\"succeeded\"}"]);
+        Assert.Equal(0, scrape["ensemble_task_retries_total{kind=\"teacher\"}"]);
+        Assert.Equal(0, scrape["ensemble_lease_expirations_total"]);
+        Assert.Equal(0, scrape["ensemble_silo_slots{state=\"busy\"}"]);
+        Assert.Equal(5, scrape["ensemble_store_operation_duration_seconds_count{operation=\"complete\"}"]);
+        // The run is over: no task trains here, so the per-task gauges have no series.
+        Assert.Empty(scrape.SeriesOf("ensemble_train_loss{"));
+        Assert.Empty(scrape.SeriesOf("ensemble_train_samples_per_second{"));
+
+        // Two teachers of 3 epochs each.
+        Assert.Equal(6, scrape["ensemble_train_epochs_total{kind=\"teacher\"}"]);
+        await using var store = TaskStoreFactory.Open($"sqlite:{silo.StorePath}");
+        var tasks = await store.GetTasksAsync(runId, CancellationToken.None);
+        var teachers = tasks.Where(t => t.Kind == "teacher").ToList();
+        // Each epoch passes over every example once; the estimate (samples/s times the time since the previous report) is never below.
+        var examples = teachers.Sum(t => int.Parse(JsonDocument.Parse(t.ResultJson!).RootElement.GetProperty("values").GetProperty("examples").GetString()!,
+            System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(scrape["ensemble_train_samples_total{kind=\"teacher\"}"], 3 * examples, double.MaxValue);
+        // The teachers' attempts took about as long as the store saw them running (claim to completion).
+        var stored = teachers.Sum(t => (t.FinishedAt!.Value - t.StartedAt!.Value).TotalSeconds);
+        Assert.InRange(scrape["ensemble_task_duration_seconds_sum{kind=\"teacher\",outcome=\"succeeded\"}"], stored - 0.5, stored + 0.5);
+    }
+
+    [Fact]
+    public async Task ATrainingTask_HasLossAndThroughputSeriesWhileItTrains_ThatGoWhenItIsCancelled()
+    {
+        await using var silo = await InProcessSilo.StartAsync("metrics-c");
+        var spec = TwoTeachers.Replace("count: 2", "count: 1").Replace("epochs: 3", "epochs: 5000");
+        var runId = await silo.SubmitAsync(spec);
+        var loss = $"ensemble_train_loss{{run=\"{runId}\",task=\"teacher/0\"}}";
+
+        var training = await silo.ScrapeUntilAsync(s => s.Samples.ContainsKey(loss), "teacher/0 reporting an epoch");
+
+        Assert.InRange(training[loss], 1e-6, 100);
+        Assert.InRange(training[$"ensemble_train_samples_per_second{{run=\"{runId}\",task=\"teacher/0\"}}"], 1, 1e9);
+        Assert.Equal(1, training["ensemble_silo_slots{state=\"busy\"}"]);
+        Assert.True(training["ensemble_train_epochs_total{kind=\"teacher\"}"] >= 1);
+
+        using var cancel = await silo.Client.PostAsync($"/api/v1/runs/{runId}/cancel", null);
+        Assert.True(cancel.IsSuccessStatusCode);
+        // The attempt records its outcome, then its slot frees itself.
+        var after = await silo.ScrapeUntilAsync(s => s.Samples.ContainsKey("ensemble_task_duration_seconds_count{kind=\"teacher\",outcome=\"cancelled\"}") &&
+            s["ensemble_silo_slots{state=\"busy\"}"] == 0, "the cancelled attempt ending and freeing its slot");
+
+        Assert.Equal(1, after["ensemble_task_duration_seconds_count{kind=\"teacher\",outcome=\"cancelled\"}"]);
+        Assert.Empty(after.SeriesOf("ensemble_train_loss{"));
+        Assert.Empty(after.SeriesOf("ensemble_train_samples_per_second{"));
+    }
+}
