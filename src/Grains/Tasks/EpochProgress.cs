@@ -12,6 +12,8 @@ internal static class EpochProgress
         var accuracy = report.TestAccuracy is { } a ? string.Create(CultureInfo.InvariantCulture, $", val acc {a:P2}") : "";
         var message = string.Create(CultureInfo.InvariantCulture,
             $"epoch {report.Epoch}/{report.Epochs}: loss {report.Loss:F4}, {report.SamplesPerSecond:F0} samples/s{accuracy}");
-        return new TaskProgress(taskId, message, report.Epoch, report.Epochs, report.Loss, report.SamplesPerSecond);
+        // The trainer measures throughput as examples over training seconds, so their product is the example count.
+        return new TaskProgress(taskId, message, report.Epoch, report.Epochs, report.Loss, report.SamplesPerSecond,
+            (long)Math.Round(report.SamplesPerSecond * report.Seconds));
     }
 }

@@ -7,5 +7,6 @@ namespace Ensemble.Grains.Tasks;
 /// <param name="Epochs">The epochs planned, when training.</param>
 /// <param name="Loss">The epoch's mean training loss, when training.</param>
 /// <param name="SamplesPerSecond">The epoch's training throughput, when training.</param>
+/// <param name="Samples">The training examples the epoch processed, when training.</param>
 public sealed record TaskProgress(string TaskId, string Message, int? Epoch = null, int? Epochs = null, double? Loss = null,
-    double? SamplesPerSecond = null);
+    double? SamplesPerSecond = null, long? Samples = null);

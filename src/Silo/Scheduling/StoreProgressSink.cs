@@ -23,7 +23,6 @@ internal sealed class StoreProgressSink : IProgress<TaskProgress>, IAsyncDisposa
     private readonly ILogger _logger;
     private readonly string _kind;
     private readonly SiloMetrics _metrics;
-    private long _lastReport = Stopwatch.GetTimestamp();
     private readonly Channel<TaskProgress> _pending = Channel.CreateUnbounded<TaskProgress>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
@@ -47,16 +46,11 @@ internal sealed class StoreProgressSink : IProgress<TaskProgress>, IAsyncDisposa
     {
         _logger.LogInformation("{Run} {Task}: {Message}", _lease.RunId, value.TaskId, value.Message);
         _pending.Writer.TryWrite(value);
-        var now = Stopwatch.GetTimestamp();
-        if (value is { Epoch: not null, Loss: { } loss, SamplesPerSecond: { } rate })
+        if (value is { Epoch: not null, Loss: { } loss, SamplesPerSecond: { } rate, Samples: { } samples })
         {
-            // The epoch's training ran after the previous report; the time since bounds it from above, so this overestimates
-            // by the evaluation and checkpoint time (TaskProgress does not carry the epoch's sample count).
-            var samples = (long)Math.Round(rate * Stopwatch.GetElapsedTime(_lastReport, now).TotalSeconds);
             _metrics.EpochFinished(_lease.RunId, _lease.TaskId, _kind, loss, rate, samples);
         }
 
-        _lastReport = now;
         if (value.Epoch is not null && _drain.IsCancellationRequested)
         {
             throw new OperationCanceledException($"the silo is shutting down; {value.TaskId} stops after epoch {value.Epoch} (checkpointed)", _drain);
