@@ -29,9 +29,12 @@ public sealed class SiloEndpointsTests
     }
 
     [Fact]
-    public async Task ProbePaths_AnswerOnARealSilo_HealthzAndReadyzWith200()
+    public async Task ProbeAndScrapePaths_AnswerOnARealSilo_With200()
     {
-        var silo = OverlayTests.Silo(Kustomize.Render(RepositoryPaths.Overlay("gpu")));
+        var manifests = Kustomize.Render(RepositoryPaths.Overlay("gpu"));
+        var silo = OverlayTests.Silo(manifests);
+        var scrapePath = KubeObject.Text(KubeObject.Items(manifests.OfKind("PodMonitor").Single().Json["spec"]?["podMetricsEndpoints"]).Single()["path"]);
+        Assert.Equal("/metrics", scrapePath);
         var probes = new[] { "startupProbe", "livenessProbe", "readinessProbe" }
             .Select(p => (Probe: p, Path: KubeObject.Text(silo.Json[p]?["httpGet"]?["path"])))
             .Where(p => p.Path is not null).ToList();
@@ -58,6 +61,12 @@ public sealed class SiloEndpointsTests
                 using var response = await client.GetAsync(path);
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"{probe} GET {path}: {(int)response.StatusCode} {response.StatusCode}");
             }
+
+            // Prometheus scrapes without a token too, and gets the text exposition format.
+            using var metrics = await client.GetAsync(scrapePath);
+            Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+            Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType?.ToString());
+            Assert.Contains("# TYPE ensemble_task_claims_total counter", await metrics.Content.ReadAsStringAsync());
 
             // A path the silo does not serve is 404 (or 401 behind the token) here, so the 200s above mean something.
             using var missing = await client.GetAsync("/no-such-probe");
