@@ -1,8 +1,6 @@
 using Ensemble.Silo.Hosting;
 using Ensemble.Silo.Store;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ensemble.Client.Tests;
@@ -40,7 +38,7 @@ internal sealed class TestSilo : IAsyncDisposable
             ConsoleLogging = false,
         }, CancellationToken.None);
         await app.StartAsync();
-        var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var url = SiloHost.ListeningAddress(app).AbsoluteUri.TrimEnd('/');
         return new TestSilo(app, directory, url);
     }
 

@@ -2,8 +2,6 @@ using Ensemble.Client.Remote;
 using Ensemble.Silo.Hosting;
 using Ensemble.Silo.Store;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ensemble.Client.Embedded;
@@ -56,8 +54,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new EmbeddedSilo(app, new SiloConnection(new Uri(address.TrimEnd('/') + "/"), null));
+            return new EmbeddedSilo(app, new SiloConnection(SiloHost.ListeningAddress(app), null));
         }
         catch
         {

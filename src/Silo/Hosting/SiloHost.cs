@@ -4,6 +4,8 @@ using Ensemble.Silo.Metrics;
 using Ensemble.Silo.Runs;
 using Ensemble.Silo.Store;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -60,6 +62,17 @@ public static class SiloHost
         var app = builder.Build();
         app.MapSiloApi();
         return app;
+    }
+
+    /// <summary>
+    /// Where a started silo listens: its first bound address, with the real port when it was asked for port 0 (an
+    /// embedded silo, tests).
+    /// </summary>
+    public static Uri ListeningAddress(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("the silo is not listening yet; start it first");
+        return new Uri(first.TrimEnd('/') + "/");
     }
 
     private static void Validate(SiloOptions options)

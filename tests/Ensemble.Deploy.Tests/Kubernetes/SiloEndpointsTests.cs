@@ -1,8 +1,6 @@
 using System.Net;
 using Ensemble.Client.Commands;
 using Ensemble.Silo.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ensemble.Deploy.Tests.Kubernetes;
@@ -53,7 +51,7 @@ public sealed class SiloEndpointsTests
         await app.StartAsync();
         try
         {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+            var address = SiloHost.ListeningAddress(app).AbsoluteUri.TrimEnd('/');
             using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
             foreach (var (probe, path) in probes)
             {

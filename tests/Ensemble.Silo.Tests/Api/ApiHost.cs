@@ -1,3 +1,4 @@
+using Ensemble.Silo.Hosting;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
@@ -7,8 +8,6 @@ using Ensemble.Silo.Runs;
 using Ensemble.Silo.Store.Sqlite;
 using Ensemble.Silo.Store;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -82,7 +81,7 @@ internal sealed class ApiHost : IAsyncDisposable
         app.MapSiloApi();
         await app.StartAsync();
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = SiloHost.ListeningAddress(app).AbsoluteUri.TrimEnd('/');
         return new ApiHost(app, directory, store, sqlite, probe, artifacts, logs, new Uri(address));
     }
 

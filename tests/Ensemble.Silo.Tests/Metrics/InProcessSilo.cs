@@ -3,8 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Ensemble.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ensemble.Silo.Tests.Metrics;
@@ -43,7 +41,7 @@ internal sealed class InProcessSilo : IAsyncDisposable
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
         }, CancellationToken.None);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = SiloHost.ListeningAddress(app).AbsoluteUri.TrimEnd('/');
         return new InProcessSilo(app, directory, new Uri(address));
     }
 
