@@ -45,9 +45,8 @@ public static class RunCommand
     private static async Task<int> RunAsync(Request request, CancellationToken cancellationToken)
     {
         // Everything that can be wrong with the input is found before anything is stored.
-        var spec = RunSpecReader.Load(request.SpecPath);
-        var name = spec.Name ?? Path.GetFileNameWithoutExtension(request.SpecPath);
-        spec = spec with { Name = name };
+        var (spec, specJson) = SpecSubmission.Load(request.SpecPath);
+        var name = spec.Name!;
         var remote = SiloConnection.IsGiven(request.Silo);
         if (request.Slots < 1) throw new ArgumentException($"--slots: must be >= 1, not {request.Slots}");
         if (request.Threads is < 1) throw new ArgumentException($"--threads: must be >= 1, not {request.Threads}");
@@ -64,12 +63,11 @@ public static class RunCommand
         var homeDirectory = Path.GetFullPath(request.Home ?? Environment.GetEnvironmentVariable(HomeVariable) ?? ".ensemble");
         var output = OutputDirectory.Prepare(request.Output ?? Path.Combine(homeDirectory, "runs", name), "--out");
         var view = RunFollower.ViewFor(request.Json);
-        var specJson = RunSpecWriter.ToJson(spec);
 
         if (remote)
         {
             using var client = new SiloClient(SiloConnection.Resolve(request.Silo));
-            var run = await client.SubmitAsync(specJson, RunSpecReader.Json, cancellationToken).ConfigureAwait(false);
+            var run = await SpecSubmission.SubmitAsync(client, request.SpecPath, specJson, cancellationToken).ConfigureAwait(false);
             view.Note($"submitted run {run.Id} to {client.Connection.BaseAddress}: {run.Tasks.Count} tasks");
             return await FollowAsync(client, run, view, output, request.Json,
                 $"run {run.Id} goes on on the cluster; follow it with: ensemble watch {run.Id}", cancellationToken).ConfigureAwait(false);
@@ -85,7 +83,7 @@ public static class RunCommand
                 {
                     await client.CancelAsync(unfinished.RunId, cancellationToken).ConfigureAwait(false);
                     view.Note($"cancelled the unfinished run {unfinished.RunId} (--fresh)");
-                    run = await client.SubmitAsync(specJson, RunSpecReader.Json, cancellationToken).ConfigureAwait(false);
+                    run = await SpecSubmission.SubmitAsync(client, request.SpecPath, specJson, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -95,7 +93,7 @@ public static class RunCommand
             }
             else
             {
-                run = await client.SubmitAsync(specJson, RunSpecReader.Json, cancellationToken).ConfigureAwait(false);
+                run = await SpecSubmission.SubmitAsync(client, request.SpecPath, specJson, cancellationToken).ConfigureAwait(false);
                 view.Note($"run {run.Id} ('{name}') on this machine: {run.Tasks.Count} tasks, store {EmbeddedSilo.StorePath(homeDirectory)}");
             }
 

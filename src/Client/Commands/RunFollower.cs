@@ -11,6 +11,8 @@ namespace Ensemble.Client.Commands;
 /// <summary>Follows a run to its end on a silo, then fetches its results and says how it went.</summary>
 internal static class RunFollower
 {
+    private const string ReportName = "report.json";
+
     /// <summary>The artifacts at a run's root that <c>run</c> and <c>pull</c> fetch by default: the student and the report.</summary>
     public static bool IsDeliverable(ArtifactView artifact) => !artifact.Name.Contains('/');
 
@@ -59,7 +61,10 @@ internal static class RunFollower
         if (run.State == ApiRunState.Succeeded)
         {
             if (directory is not null) files = await PullAsync(client, run.Id, directory, all: false, cancellationToken).ConfigureAwait(false);
-            var bytes = await client.ReadArtifactAsync(run.Id, "report.json", cancellationToken).ConfigureAwait(false);
+            // The report was just downloaded with the deliverables when there is a directory; fetched on its own otherwise.
+            var bytes = files.FirstOrDefault(f => f.Name == ReportName).Path is { } pulled
+                ? await File.ReadAllBytesAsync(pulled, cancellationToken).ConfigureAwait(false)
+                : await client.ReadArtifactAsync(run.Id, ReportName, cancellationToken).ConfigureAwait(false);
             report = JsonSerializer.Deserialize<RunReport>(bytes, Grains.Artifacts.AtomicFile.Json);
         }
 

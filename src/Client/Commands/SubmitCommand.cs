@@ -21,15 +21,11 @@ public static class SubmitCommand
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var path = parse.GetValue(spec)!;
-            var text = File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false) : null;
-            // Checked here first: the problems then point into the user's file, and a bad spec never reaches the silo.
-            var parsed = RunSpecReader.Load(path);
-            var format = RunSpecReader.FormatOfPath(path) ?? RunSpecReader.Yaml;
-            var named = parsed.Name is null ? RunSpecWriter.ToJson(parsed with { Name = Path.GetFileNameWithoutExtension(path) }) : null;
+            var (_, specJson) = SpecSubmission.Load(path);
             var outDirectory = parse.GetValue(output) is { } o ? OutputDirectory.Prepare(o, "--out") : null;
             var asJson = parse.GetValue(json);
             using var client = new SiloClient(SiloConnection.Resolve(parse.GetValue(silo)));
-            var run = await SubmitAsync(client, path, named ?? text!, named is null ? format : RunSpecReader.Json, cancellationToken).ConfigureAwait(false);
+            var run = await SpecSubmission.SubmitAsync(client, path, specJson, cancellationToken).ConfigureAwait(false);
             if (!parse.GetValue(wait))
             {
                 Console.WriteLine(asJson
@@ -44,18 +40,5 @@ public static class SubmitCommand
             return await RunFollower.FinishAsync(client, final, outDirectory, asJson, cancellationToken).ConfigureAwait(false);
         }));
         return command;
-    }
-
-    /// <summary>Submits; a spec the silo rejects (a newer or older silo can disagree) is reported like a local one.</summary>
-    private static async Task<RunDetail> SubmitAsync(SiloClient client, string path, string text, string format, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await client.SubmitAsync(text, format, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SiloRequestException e) when (e.Problem.Problems.Count > 0)
-        {
-            throw new RunSpecException(e.Problem.Problems.Select(p => new SpecProblem(p.Path, p.Message) { Line = p.Line, Column = p.Column }).ToList(), path);
-        }
     }
 }
