@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Ensemble.Grains.Plan;
 using Ensemble.Silo.Execution;
+using Ensemble.Silo.Runs;
 using Ensemble.Silo.Store;
 
 namespace Ensemble.Silo.Metrics;
@@ -28,7 +29,7 @@ public sealed class SiloMetrics : IDisposable
     /// <summary>Bucket bounds of store operations, seconds: 0.5 ms to 10 s.</summary>
     internal static readonly double[] StoreOperationBounds = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    private static readonly string[] Kinds = [.. Enum.GetValues<TaskKind>().Select(k => k.ToString().ToLowerInvariant())];
+    private static readonly string[] Kinds = [.. Enum.GetValues<TaskKind>().Select(RunSubmitter.KindName)];
 
     private readonly MetricsCollector _collector;
     private readonly Counter<long> _claims;
@@ -60,7 +61,7 @@ public sealed class SiloMetrics : IDisposable
             "How long attempts on this silo took, from claim to outcome, by task kind and outcome.", tags: null,
             new InstrumentAdvice<double> { HistogramBucketBoundaries = TaskDurationBounds });
         _samples = Meter.CreateCounter<long>("ensemble.train.samples", "{sample}",
-            "Training examples processed on this silo (per epoch: its samples/s times the time since the task's previous report; an upper estimate).");
+            "Training examples processed on this silo (each epoch's count, as its report gives it).");
         _epochs = Meter.CreateCounter<long>("ensemble.train.epochs", "{epoch}", "Training epochs finished on this silo.");
         Meter.CreateObservableGauge("ensemble.train.loss", () => ObserveTraining(t => t.Loss), null,
             "The latest epoch's mean training loss of each task training on this silo now.");
@@ -120,7 +121,7 @@ public sealed class SiloMetrics : IDisposable
 
     /// <summary>
     /// Task <paramref name="taskId"/> of run <paramref name="runId"/> (a <paramref name="kind"/>) finished an epoch of
-    /// about <paramref name="samples"/> examples with mean loss <paramref name="loss"/> at <paramref name="samplesPerSecond"/>.
+    /// <paramref name="samples"/> examples with mean loss <paramref name="loss"/> at <paramref name="samplesPerSecond"/>.
     /// </summary>
     internal void EpochFinished(string runId, string taskId, string kind, double loss, double samplesPerSecond, long samples)
     {
