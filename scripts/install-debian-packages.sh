@@ -5,7 +5,6 @@
 #   scripts/install-debian-packages.sh [--only TAG]... [--without TAG]... [--print] [--clean] LIST...
 # A list line is "package [tag...]"; '#' starts a comment. The tags:
 #   build  needed only to build (compilers, headers); a runtime image leaves it out
-#   torch  Debian's CPU libtorch and its BLAS; a CUDA image brings its own libtorch instead
 #   data   datasets
 # --only TAG     keep only packages that carry TAG (repeat: carry every one)
 # --without TAG  leave out packages that carry TAG (repeat: any of them)

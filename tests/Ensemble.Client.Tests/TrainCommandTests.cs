@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Ensemble.Torch.Serialization;
+using Ensemble.Distillation.Serialization;
+using TorchSharp;
 
 namespace Ensemble.Client.Tests;
 
@@ -32,8 +33,8 @@ public sealed class TrainCommandTests : IDisposable
 
         using (var file = SafeTensors.Load(weights))
         {
-            Assert.Equal([64L, 784L], file.Tensors["layers.0.weight"].Shape);
-            Assert.Equal([10L, 64L], file.Tensors["layers.3.weight"].Shape);
+            Assert.Equal([64L, 784L], file.Tensors["layers.0.weight"].shape);
+            Assert.Equal([10L, 64L], file.Tensors["layers.3.weight"].shape);
             Assert.Equal("10", file.Metadata["classes"]);
         }
 
@@ -109,7 +110,7 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void Train_CudaDeviceOnACpuOnlyBuild_ExitsWithBadInputBeforeLoadingData()
     {
-        if (Ensemble.Torch.Torch.CudaIsAvailable) return; // the point is the message on CPU-only machines
+        if (torch.cuda.is_available()) return; // the point is the message on CPU-only machines
         var (code, _, stderr) = CliProcess.Run("train", "--device", "cuda:0", "--subset", "100");
 
         Assert.Equal(2, code);

@@ -1,5 +1,6 @@
 using Ensemble.Contracts.Reports;
 using Ensemble.Contracts.Specs;
+using Ensemble.Distillation.Runtime;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Execution;
 using Ensemble.Grains.Plan;
@@ -44,7 +45,7 @@ public sealed class PipelineTests : IDisposable
     [Fact]
     public async Task SyntheticRun_ReportsEveryModel_EnsembleBeatsMembers_StudentBeatsBaseline_AndResumes()
     {
-        Torch.Torch.Threads = Environment.ProcessorCount;
+        TorchRuntime.Threads = Environment.ProcessorCount;
         var settings = RunSettingsTranslator.Translate(RunSpecReader.Parse(Spec, "yaml"), "fallback");
         var layout = new ArtifactLayout(_directory);
         var lines = new List<TaskProgress>();
@@ -84,7 +85,7 @@ public sealed class PipelineTests : IDisposable
     [Fact]
     public async Task FullHeadSpecialists_CrossFit_OmittedClassWithBiasCorrection_UnlabeledTransfer_RunAndReport()
     {
-        Torch.Torch.Threads = Environment.ProcessorCount;
+        TorchRuntime.Threads = Environment.ProcessorCount;
         var spec = RunSpecReader.Parse("""
             seed: 5
             data: {dataset: synthetic, validation_fraction: 0.2, synthetic: {train_per_class: 200, test_per_class: 100}}

@@ -1,5 +1,6 @@
 using Ensemble.Contracts.Reports;
 using Ensemble.Contracts.Specs;
+using Ensemble.Distillation.Runtime;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Execution;
 using Ensemble.Grains.Plan;
@@ -17,7 +18,7 @@ public sealed class QuorumTests : IDisposable
     [Fact]
     public void TeacherWithoutResult_IsLeftOutOfClusterSpecialistsAggregateAndReport()
     {
-        Torch.Torch.Threads = Environment.ProcessorCount;
+        TorchRuntime.Threads = Environment.ProcessorCount;
         var spec = RunSpecReader.Parse("""
             seed: 7
             data: {dataset: synthetic, validation_fraction: 0.2, synthetic: {train_per_class: 120, test_per_class: 40}}

@@ -1,7 +1,8 @@
 using System.Data.Common;
 using Ensemble.Client.Remote;
 using Ensemble.Contracts.Specs;
-using Ensemble.Torch;
+using System.Runtime.InteropServices;
+using Ensemble.Distillation.Runtime;
 
 namespace Ensemble.Client.Commands;
 
@@ -58,7 +59,8 @@ internal static class CommandErrors
             case DbException:
                 Console.Error.WriteLine($"error: task store: {e.Message}");
                 return ExitCodes.Unreachable;
-            case TorchException or IOException:
+            // libtorch's own errors reach .NET as ExternalException.
+            case TorchLoadException or ExternalException or IOException:
                 Console.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Failed;
             default:

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Ensemble.Contracts.Api;
 using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Evaluation;
+using Ensemble.Distillation.Runtime;
 using Ensemble.Grains.Artifacts;
 
 namespace Ensemble.Client.Commands;
@@ -34,10 +35,11 @@ public static class EvalCommand
                 throw new ArgumentException($"MODEL: {path} is ONNX, for deployment runtimes; evaluate the .safetensors file beside it");
             }
 
+            TorchRuntime.EnsureLoaded();
             if (parse.GetValue(threads) is { } t)
             {
                 if (t < 1) throw new ArgumentException($"--threads: must be >= 1, not {t}");
-                Torch.Torch.Threads = t;
+                TorchRuntime.Threads = t;
             }
 
             var (network, _, shape, classes) = ModelFile.Load(path);

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Models;
+using Ensemble.Distillation.Runtime;
 using Ensemble.Distillation.Training;
-using Ensemble.Torch;
 using Ensemble.Grains.Artifacts;
 
 namespace Ensemble.Client.Commands;
@@ -109,8 +109,8 @@ public static class TrainCommand
         if (request.Subset is < 1) throw new ArgumentException($"--subset: must be ≥ 1, not {request.Subset}");
         if (request.TestSubset is < 1) throw new ArgumentException($"--test-subset: must be ≥ 1, not {request.TestSubset}");
         if (request.Output is { } outPath) EnsureWritable(outPath);
-        var device = Ensemble.Torch.Device.Parse(request.Device);
-        Torch.Torch.Threads = request.Threads;
+        var device = TorchRuntime.ParseDevice(request.Device);
+        TorchRuntime.Threads = request.Threads;
         var trainer = new Trainer(request.Spec, request.Options, device);
 
         var (train, test) = DatasetCatalog.Load(request.Data);
@@ -121,8 +121,8 @@ public static class TrainCommand
         using var network = trainer.CreateModel(train);
         if (!request.Json)
         {
-            Console.WriteLine($"{request.Spec.Describe(train.FeatureCount, train.ClassCount)}: {network.ParameterCount:N0} parameters; " +
-                              $"{train.Count} training and {test.Count} test examples of {request.Data}; {Torch.Torch.Threads} thread(s) on {device}; libtorch {Torch.Torch.Version}");
+            Console.WriteLine($"{request.Spec.Describe(train.FeatureCount, train.ClassCount)}: {network.parameters().Sum(p => p.numel()):N0} parameters; " +
+                              $"{train.Count} training and {test.Count} test examples of {request.Data}; {TorchRuntime.Describe(device)}");
         }
 
         trainer.Fit(network, trainTensors, testTensors, report => Print(report, request.Json), cancellationToken);

@@ -1,4 +1,5 @@
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Data;
 
@@ -10,9 +11,9 @@ public sealed class DatasetTensors : IDisposable
     {
         Dataset = dataset;
         long[] shape = [dataset.Count, .. dataset.ExampleShape.Select(s => (long)s)];
-        Features = Torch.Torch.FromArray<float>(dataset.Features, shape, device).DetachFromDisposeScope();
+        Features = tensor(dataset.Features, shape, device: device).DetachFromDisposeScope();
         var labels = Array.ConvertAll(dataset.Labels, l => (long)l);
-        Labels = Torch.Torch.FromArray<long>(labels, [labels.Length], device).DetachFromDisposeScope();
+        Labels = tensor(labels, [labels.Length], device: device).DetachFromDisposeScope();
     }
 
     /// <summary>The dataset these tensors hold.</summary>

@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Losses;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Ensembles;
 
@@ -35,7 +36,7 @@ public static class MemberWeights
             throw new ArgumentException("every accuracy is 0, so no member can be weighted", nameof(accuracies));
         }
 
-        return Torch.Torch.FromArray(accuracies.Select(a => a / total).ToArray());
+        return tensor(accuracies.Select(a => a / total).ToArray());
     }
 
     /// <summary>
@@ -54,11 +55,11 @@ public static class MemberWeights
     {
         SoftTargetAggregator.RequireMembers(memberLogits);
         TensorArguments.RequireTemperature(temperature, nameof(temperature));
-        using var noGrad = Torch.Torch.NoGrad();
-        using var scope = Torch.Torch.NewDisposeScope();
-        var logP = (Tensor.Stack(memberLogits, 1) / temperature).LogSoftmax(2); // [N, n, K]
-        var entropy = -(logP.Exp() * logP).Sum(2); // [N, n]
-        return (-entropy).Softmax(1).MoveToOuterScope();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var logP = (stack(memberLogits, 1) / temperature).log_softmax(2); // [N, n, K]
+        var entropy = -(logP.exp() * logP).sum(2); // [N, n]
+        return (-entropy).softmax(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Losses;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Ensembles;
 
@@ -38,35 +39,35 @@ public static class SoftTargetAggregator
             throw new ArgumentOutOfRangeException(nameof(method), method, "unknown aggregation method");
         }
 
-        using var noGrad = Torch.Torch.NoGrad();
-        using var scope = Torch.Torch.NewDisposeScope();
-        var w = NormalisedWeights(memberLogits, weights).Unsqueeze(2); // [N, n, 1]
-        var stacked = Tensor.Stack(memberLogits.Select(z => z.Detach()).ToList(), 1); // [N, n, K]
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var w = NormalisedWeights(memberLogits, weights).unsqueeze(2); // [N, n, 1]
+        var stacked = stack(memberLogits.Select(z => z.detach()).ToList(), 1); // [N, n, K]
         Tensor result;
         switch (method)
         {
             case AggregationMethod.Arithmetic:
             {
                 // log Σ_k w_k p_k = logsumexp_k(log w_k + log p_k); a zero weight gives log 0 = −∞, which logsumexp ignores.
-                var logP = (stacked / temperature).LogSoftmax(2);
-                var logMean = (w.Log() + logP).LogSumExp(1);
-                result = logMean.Clamp(min: Math.Log(ProbabilityFloor)) * temperature;
+                var logP = (stacked / temperature).log_softmax(2);
+                var logMean = (w.log() + logP).logsumexp(1);
+                result = logMean.clamp_min(Math.Log(ProbabilityFloor)) * temperature;
                 break;
             }
 
             case AggregationMethod.Geometric:
             {
-                var s = ((stacked / temperature).LogSoftmax(2) * w).Sum(1); // Σ_k w_k log p_k
-                result = (s - s.LogSumExp(1, keepDim: true)) * temperature;
+                var s = ((stacked / temperature).log_softmax(2) * w).sum(1); // Σ_k w_k log p_k
+                result = (s - s.logsumexp(1, keepdim: true)) * temperature;
                 break;
             }
 
             default:
-                result = (stacked * w).Sum(1);
+                result = (stacked * w).sum(1);
                 break;
         }
 
-        return result.MoveToOuterScope();
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>softmax(z / T) over the classes of N×K logits: the distribution that logits at a temperature stand for.</summary>
@@ -75,8 +76,8 @@ public static class SoftTargetAggregator
     {
         TensorArguments.RequireMatrix(logits, nameof(logits));
         TensorArguments.RequireTemperature(temperature, nameof(temperature));
-        using var scope = Torch.Torch.NewDisposeScope();
-        return (logits / temperature).Softmax(1).MoveToOuterScope();
+        using var scope = NewDisposeScope();
+        return (logits / temperature).softmax(1).MoveToOuterDisposeScope();
     }
 
     internal static void RequireMembers(IReadOnlyList<Tensor> memberLogits)
@@ -98,35 +99,35 @@ public static class SoftTargetAggregator
     private static Tensor NormalisedWeights(IReadOnlyList<Tensor> memberLogits, Tensor? weights)
     {
         var first = memberLogits[0];
-        long n = memberLogits.Count, examples = first.Size(0);
+        long n = memberLogits.Count, examples = first.size(0);
         if (weights is null)
         {
-            return Torch.Torch.Full([examples, n], 1.0 / n, first.DType, first.Device);
+            return full([examples, n], 1.0 / n, first.dtype, first.device);
         }
 
-        var shape = weights.Shape;
+        var shape = weights.shape;
         var perMember = shape.Length == 1 && shape[0] == n;
         var perExample = shape.Length == 2 && shape[0] == examples && shape[1] == n;
         if (!perMember && !perExample)
         {
             throw new ArgumentException(
-                $"weights has shape {TensorArguments.Format(shape)}, but with {n} members of shape {TensorArguments.Format(first.Shape)} " +
+                $"weights has shape {TensorArguments.Format(shape)}, but with {n} members of shape {TensorArguments.Format(first.shape)} " +
                 $"it must be [{n}] (per member) or [{examples}, {n}] (per example)", nameof(weights));
         }
 
-        var w = weights.Detach().To(first.DType, first.Device);
+        var w = weights.detach().to(first.dtype, first.device);
         if (perMember)
         {
-            w = w.Unsqueeze(0).Expand(examples, n);
+            w = w.unsqueeze(0).expand(examples, n);
         }
 
-        if (w.Lt(0).To(ScalarType.Float64).Sum().Item() > 0)
+        if (w.lt(0).to(ScalarType.Float64).sum().ToDouble() > 0)
         {
             throw new ArgumentException("weights must be non-negative", nameof(weights));
         }
 
-        var sums = w.Sum(1, keepDim: true);
-        var good = (long)(sums.Gt(0).To(ScalarType.Float64) * sums.Lt(double.PositiveInfinity).To(ScalarType.Float64)).Sum().Item();
+        var sums = w.sum(1, keepdim: true);
+        var good = (long)(sums.gt(0).to(ScalarType.Float64) * sums.lt(double.PositiveInfinity).to(ScalarType.Float64)).sum().ToDouble();
         if (good != examples)
         {
             throw new ArgumentException(

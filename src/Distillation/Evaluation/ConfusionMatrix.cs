@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Losses;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Evaluation;
 
@@ -58,9 +59,9 @@ public sealed class ConfusionMatrix
     {
         ArgumentNullException.ThrowIfNull(predictionsOrProbabilities);
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 1);
-        var shape = predictionsOrProbabilities.Shape;
-        using var noGrad = Torch.Torch.NoGrad();
-        using var scope = Torch.Torch.NewDisposeScope();
+        var shape = predictionsOrProbabilities.shape;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         Tensor predicted;
         if (shape.Length == 2)
         {
@@ -69,22 +70,22 @@ public sealed class ConfusionMatrix
                 throw new ArgumentException($"predictionsOrProbabilities has shape {TensorArguments.Format(shape)} but classes is {classes}; it must be [N, {classes}]", nameof(predictionsOrProbabilities));
             }
 
-            predicted = predictionsOrProbabilities.ArgMax(1);
+            predicted = predictionsOrProbabilities.argmax(1);
         }
-        else if (shape.Length == 1 && predictionsOrProbabilities.DType is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.UInt8)
+        else if (shape.Length == 1 && predictionsOrProbabilities.dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte)
         {
             predicted = predictionsOrProbabilities;
         }
         else
         {
             throw new ArgumentException(
-                $"predictionsOrProbabilities must be integer predictions [N] or scores [N, {classes}], but has shape {TensorArguments.Format(shape)} and type {predictionsOrProbabilities.DType}",
+                $"predictionsOrProbabilities must be integer predictions [N] or scores [N, {classes}], but has shape {TensorArguments.Format(shape)} and type {predictionsOrProbabilities.dtype}",
                 nameof(predictionsOrProbabilities));
         }
 
         TensorArguments.RequireLabels(labels, nameof(labels), predicted, "the predictions");
-        var p = predicted.To(ScalarType.Int64, Device.Cpu).ToArray<long>();
-        var y = labels.To(ScalarType.Int64, Device.Cpu).ToArray<long>();
+        var p = predicted.to(ScalarType.Int64, CPU).data<long>().ToArray();
+        var y = labels.to(ScalarType.Int64, CPU).data<long>().ToArray();
         HostPredictions.RequireLabelRange(y, classes);
         for (var i = 0; i < p.Length; i++)
         {

@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Losses;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Evaluation;
 
@@ -53,12 +54,12 @@ internal sealed class HostPredictions
     {
         TensorArguments.RequireMatrix(probabilities, nameof(probabilities));
         TensorArguments.RequireLabels(labels, nameof(labels), probabilities, nameof(probabilities));
-        var (examples, classes) = ((int)probabilities.Size(0), (int)probabilities.Size(1));
-        using var noGrad = Torch.Torch.NoGrad();
-        using var values = probabilities.Detach().To(ScalarType.Float64, Device.Cpu);
-        using var labelValues = labels.To(ScalarType.Int64, Device.Cpu);
-        var p = values.ToArray<double>();
-        var y = labelValues.ToArray<long>();
+        var (examples, classes) = ((int)probabilities.size(0), (int)probabilities.size(1));
+        using var noGrad = no_grad();
+        using var values = probabilities.detach().to(ScalarType.Float64, CPU);
+        using var labelValues = labels.to(ScalarType.Int64, CPU);
+        var p = values.data<double>().ToArray();
+        var y = labelValues.data<long>().ToArray();
         for (var i = 0; i < examples; i++)
         {
             var sum = 0.0;

@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Losses;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Evaluation;
 
@@ -42,9 +43,9 @@ public sealed record ModelEvaluation(string Name, double Accuracy, double Nll, d
     public static ModelEvaluation FromLogits(string name, Tensor logits, Tensor labels)
     {
         TensorArguments.RequireMatrix(logits, nameof(logits));
-        using var noGrad = Torch.Torch.NoGrad();
-        using var scope = Torch.Torch.NewDisposeScope();
-        var probabilities = logits.Detach().To(ScalarType.Float64).Softmax(1);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var probabilities = logits.detach().to(ScalarType.Float64).softmax(1);
         return FromProbabilities(name, probabilities, labels);
     }
 }

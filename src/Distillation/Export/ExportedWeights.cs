@@ -1,4 +1,5 @@
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Export;
 
@@ -21,23 +22,24 @@ internal sealed class ExportedWeights(IReadOnlyDictionary<string, Tensor> state,
             throw new ArgumentException($"the model has no '{name}', which {model} needs", "model");
         }
 
-        if (!tensor.Shape.SequenceEqual(shape))
+        if (!tensor.shape.SequenceEqual(shape))
         {
             throw new ArgumentException(
-                $"the model's '{name}' has shape [{string.Join(", ", tensor.Shape)}], {model} needs [{string.Join(", ", shape)}]", "model");
+                $"the model's '{name}' has shape [{string.Join(", ", tensor.shape)}], {model} needs [{string.Join(", ", shape)}]", "model");
         }
 
-        using var noGrad = Torch.Torch.NoGrad();
-        using var cpu = tensor.To(ScalarType.Float32, Device.Cpu);
+        using var noGrad = no_grad();
+        using var cpu = tensor.to(ScalarType.Float32, CPU);
         _used.Add(name);
-        return graph.AddInitializer(name, shape, cpu.ToArray<float>());
+        return graph.AddInitializer(name, shape, cpu.data<float>().ToArray());
     }
 
     /// <summary>Throws when the model has a tensor the graph did not use: the spec describes a smaller model.</summary>
     /// <exception cref="ArgumentException">Names the unused tensors.</exception>
     public void EnsureAllUsed()
     {
-        var unused = state.Keys.Where(k => !_used.Contains(k)).ToList();
+        // The batch count only steers training-mode momentum; inference never reads it.
+        var unused = state.Keys.Where(k => !_used.Contains(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToList();
         if (unused.Count > 0)
         {
             throw new ArgumentException($"the model has {string.Join(", ", unused.Select(k => $"'{k}'"))}, which {model} does not have", "model");

@@ -1,6 +1,6 @@
 using Ensemble.Distillation.Models;
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Export;
 
@@ -43,7 +43,7 @@ public static class OnnxExporter
     /// <summary>The <c>producer_name</c> written into every file.</summary>
     public const string Producer = "ensemble";
 
-    /// <summary>The ε of every batch norm: <see cref="BatchNorm2d"/>'s default, which <see cref="Cnn"/> uses.</summary>
+    /// <summary>The ε of every batch norm: <c>nn.BatchNorm2d</c>'s default, which <see cref="Cnn"/> uses.</summary>
     public const float BatchNormEpsilon = 1e-5f;
 
     /// <summary>The opset of the default domain the file imports.</summary>
@@ -59,7 +59,7 @@ public static class OnnxExporter
     /// The spec is invalid, the model is not the kind the spec names, or its weights do not have the shapes the spec,
     /// example shape and class count imply; the message names the tensor and both shapes.
     /// </exception>
-    public static void Export(Module model, ModelSpec spec, int[] exampleShape, int classes, Stream output)
+    public static void Export(nn.Module<Tensor, Tensor> model, ModelSpec spec, int[] exampleShape, int classes, Stream output)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(spec);
@@ -82,7 +82,7 @@ public static class OnnxExporter
 
         var features = exampleShape.Aggregate(1, (a, b) => a * b);
         var description = spec.Describe(features, classes);
-        var weights = new ExportedWeights(model.StateDict(), $"{description} on examples [{string.Join(", ", exampleShape)}]");
+        var weights = new ExportedWeights(model.state_dict(), $"{description} on examples [{string.Join(", ", exampleShape)}]");
         var graph = new OnnxGraph(description);
         var input = graph.SetInput(InputName, [1, .. exampleShape.Select(s => (long)s)]);
         var logits = spec.Kind == ModelKind.Mlp

@@ -1,4 +1,5 @@
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Losses;
 
@@ -35,8 +36,8 @@ public static class DistillationLoss
             TensorArguments.RequireLabels(labels, nameof(labels), studentLogits, nameof(studentLogits));
         }
 
-        using var scope = Torch.Torch.NewDisposeScope();
-        var teacher = teacherLogits.Detach();
+        using var scope = NewDisposeScope();
+        var teacher = teacherLogits.detach();
         var student = studentLogits;
         if (options.Standardize)
         {
@@ -45,17 +46,19 @@ public static class DistillationLoss
         }
 
         var studentTemperature = options.EffectiveStudentTemperature;
-        var logP = (teacher / options.Temperature).LogSoftmax(1);
-        var logQ = (student / studentTemperature).LogSoftmax(1);
-        // KL(p ‖ q) = Σ p (log p − log q), summed over classes and divided by N (batchmean).
-        var soft = Functional.KlDiv(logQ, logP, Reduction.BatchMean, logTarget: true) * (studentTemperature * studentTemperature);
+        var logP = (teacher / options.Temperature).log_softmax(1);
+        var logQ = (student / studentTemperature).log_softmax(1);
+        // KL(p ‖ q) = Σ p (log p − log q), summed over classes and divided by N (PyTorch's batchmean, which
+        // TorchSharp lacks); the target is given as log p (log_target), exact where p underflows.
+        var klSum = nn.functional.kl_div(logQ, logP, log_target: true, reduction: nn.Reduction.Sum);
+        var soft = klSum / studentLogits.size(0) * (studentTemperature * studentTemperature);
         if (labels is null)
         {
-            return soft.MoveToOuterScope();
+            return soft.MoveToOuterDisposeScope();
         }
 
-        var hard = Functional.CrossEntropy(studentLogits, labels);
-        return (hard * options.Alpha + soft * (1 - options.Alpha)).MoveToOuterScope();
+        var hard = nn.functional.cross_entropy(studentLogits, labels);
+        return (hard * options.Alpha + soft * (1 - options.Alpha)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -69,7 +72,7 @@ public static class DistillationLoss
     {
         TensorArguments.RequireMatrix(logits, nameof(logits));
         TensorArguments.RequireSameShape(logits, nameof(logits), targetProbabilities, nameof(targetProbabilities));
-        using var scope = Torch.Torch.NewDisposeScope();
-        return (-(targetProbabilities.Detach() * logits.LogSoftmax(1)).Sum(1).Mean()).MoveToOuterScope();
+        using var scope = NewDisposeScope();
+        return (-(targetProbabilities.detach() * logits.log_softmax(1)).sum(1).mean()).MoveToOuterDisposeScope();
     }
 }

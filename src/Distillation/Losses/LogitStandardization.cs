@@ -1,4 +1,5 @@
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Losses;
 
@@ -28,9 +29,9 @@ public static class LogitStandardization
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be a finite number ≥ 0");
         }
 
-        using var scope = Torch.Torch.NewDisposeScope();
-        var mean = logits.Mean(1, keepDim: true);
-        var std = logits.Std(1, unbiased: true, keepDim: true);
-        return ((logits - mean) / (std + epsilon)).MoveToOuterScope();
+        using var scope = NewDisposeScope();
+        var mean = logits.mean([1], keepdim: true);
+        var std = logits.std(1, unbiased: true, keepdim: true);
+        return ((logits - mean) / (std + epsilon)).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Losses;
 
@@ -12,7 +13,7 @@ internal static class TensorArguments
     public static void RequireMatrix(Tensor logits, string name, long minClasses = 1)
     {
         ArgumentNullException.ThrowIfNull(logits, name);
-        var shape = logits.Shape;
+        var shape = logits.shape;
         if (shape.Length != 2 || shape[0] < 1 || shape[1] < minClasses)
         {
             throw new ArgumentException(
@@ -24,8 +25,8 @@ internal static class TensorArguments
     public static void RequireSameShape(Tensor reference, string referenceName, Tensor other, string otherName)
     {
         ArgumentNullException.ThrowIfNull(other, otherName);
-        var a = reference.Shape;
-        var b = other.Shape;
+        var a = reference.shape;
+        var b = other.shape;
         if (!a.SequenceEqual(b))
         {
             throw new ArgumentException($"{otherName} has shape {Format(b)} but {referenceName} has shape {Format(a)}; they must match", otherName);
@@ -36,16 +37,16 @@ internal static class TensorArguments
     public static void RequireLabels(Tensor labels, string name, Tensor rows, string rowsName)
     {
         ArgumentNullException.ThrowIfNull(labels, name);
-        var shape = labels.Shape;
-        if (shape.Length != 1 || shape[0] != rows.Size(0))
+        var shape = labels.shape;
+        if (shape.Length != 1 || shape[0] != rows.size(0))
         {
             throw new ArgumentException(
-                $"{name} has shape {Format(shape)} but {rowsName} has shape {Format(rows.Shape)}; {name} must be [{rows.Size(0)}], one label per row", name);
+                $"{name} has shape {Format(shape)} but {rowsName} has shape {Format(rows.shape)}; {name} must be [{rows.size(0)}], one label per row", name);
         }
 
-        if (labels.DType != ScalarType.Int64)
+        if (labels.dtype != ScalarType.Int64)
         {
-            throw new ArgumentException($"{name} must hold int64 class indices, not {labels.DType}", name);
+            throw new ArgumentException($"{name} must hold int64 class indices, not {labels.dtype}", name);
         }
     }
 

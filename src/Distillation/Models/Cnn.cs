@@ -1,5 +1,5 @@
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Models;
 
@@ -7,47 +7,51 @@ namespace Ensemble.Distillation.Models;
 /// Conv blocks [Conv3×3 (pad 1) → BatchNorm → ReLU → MaxPool 2], then Flatten → Linear → ReLU → Dropout → Linear.
 /// Input: N×C×H×W (a flat N×(C·H·W) input is reshaped with the example shape).
 /// </summary>
-public sealed class Cnn : Module
+/// <remarks>State-dict names are PyTorch's: <c>features.0.weight</c>, <c>features.1.running_mean</c>, <c>head.1.weight</c>, …</remarks>
+public sealed class Cnn : nn.Module<Tensor, Tensor>
 {
-    private readonly int[] _exampleShape;
-    private readonly Sequential _features;
-    private readonly Sequential _head;
+    private readonly long[] _imageShape;
+    private readonly nn.Module<Tensor, Tensor> _features;
+    private readonly nn.Module<Tensor, Tensor> _head;
 
     /// <summary>Builds the network for examples of shape C×H×W.</summary>
-    public Cnn(int[] exampleShape, IReadOnlyList<int> channels, int fcHidden, int classes, double dropout, Device? device = null)
+    public Cnn(int[] exampleShape, IReadOnlyList<int> channels, int fcHidden, int classes, double dropout, Device? device = null) : base(nameof(Cnn))
     {
         if (exampleShape.Length != 3)
         {
             throw new ArgumentException($"a CNN needs image examples (C×H×W), not shape [{string.Join(", ", exampleShape)}]", nameof(exampleShape));
         }
 
-        _exampleShape = exampleShape;
-        var blocks = new List<Module>();
+        _imageShape = [-1, .. exampleShape.Select(s => (long)s)];
+        var blocks = new List<nn.Module<Tensor, Tensor>>();
         int c = exampleShape[0], h = exampleShape[1], w = exampleShape[2];
         foreach (var outChannels in channels)
         {
-            blocks.Add(new Conv2d(c, outChannels, 3, padding: 1, device: device));
-            blocks.Add(new BatchNorm2d(outChannels, device: device));
-            blocks.Add(new Relu());
-            blocks.Add(new MaxPool2d(2));
+            blocks.Add(nn.Conv2d(c, outChannels, 3, padding: 1));
+            blocks.Add(nn.BatchNorm2d(outChannels));
+            blocks.Add(nn.ReLU());
+            blocks.Add(nn.MaxPool2d(2));
             (c, h, w) = (outChannels, h / 2, w / 2);
         }
 
         if (h < 1 || w < 1) throw new ArgumentException($"{channels.Count} pooling blocks shrink a {exampleShape[1]}×{exampleShape[2]} image to nothing", nameof(channels));
-        _features = RegisterModule("features", new Sequential(blocks));
-        _head = RegisterModule("head", new Sequential(
-            new Flatten(),
-            new Linear(c * h * w, fcHidden, device: device),
-            new Relu(),
-            new Dropout(dropout),
-            new Linear(fcHidden, classes, device: device)));
+        _features = nn.Sequential(blocks);
+        _head = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(c * h * w, fcHidden),
+            nn.ReLU(),
+            nn.Dropout(dropout),
+            nn.Linear(fcHidden, classes));
+        register_module("features", _features);
+        register_module("head", _head);
+        if (device is not null) this.to(device);
     }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        using var images = input.Dim == 4 ? input.Alias() : input.Reshape([-1, .. _exampleShape.Select(s => (long)s)]);
-        using var features = _features.Forward(images);
-        return _head.Forward(features);
+        using var images = input.dim() == 4 ? input.alias() : input.reshape(_imageShape);
+        using var features = _features.call(images);
+        return _head.call(features);
     }
 }

@@ -1,34 +1,37 @@
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Models;
 
 /// <summary>Input flattened, then [Linear → ReLU → Dropout] per hidden width, then Linear to the logits.</summary>
-public sealed class Mlp : Module
+/// <remarks>State-dict names are PyTorch's: <c>layers.0.weight</c>, <c>layers.0.bias</c>, <c>layers.3.weight</c>, …</remarks>
+public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
-    private readonly Sequential _layers;
+    private readonly nn.Module<Tensor, Tensor> _layers;
 
     /// <summary>Builds the network with fresh weights (drawn from libtorch's generator).</summary>
-    public Mlp(int inputFeatures, IReadOnlyList<int> hidden, int classes, double dropout, Device? device = null)
+    public Mlp(int inputFeatures, IReadOnlyList<int> hidden, int classes, double dropout, Device? device = null) : base(nameof(Mlp))
     {
-        var layers = new List<Module>();
+        var layers = new List<nn.Module<Tensor, Tensor>>();
         var width = inputFeatures;
         foreach (var h in hidden)
         {
-            layers.Add(new Linear(width, h, device: device));
-            layers.Add(new Relu());
-            layers.Add(new Dropout(dropout));
+            layers.Add(nn.Linear(width, h));
+            layers.Add(nn.ReLU());
+            layers.Add(nn.Dropout(dropout));
             width = h;
         }
 
-        layers.Add(new Linear(width, classes, device: device));
-        _layers = RegisterModule("layers", new Sequential(layers));
+        layers.Add(nn.Linear(width, classes));
+        _layers = nn.Sequential(layers);
+        register_module("layers", _layers);
+        if (device is not null) this.to(device);
     }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        using var flat = input.Flatten(1);
-        return _layers.Forward(flat);
+        using var flat = input.flatten(1);
+        return _layers.call(flat);
     }
 }

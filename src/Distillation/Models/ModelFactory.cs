@@ -1,5 +1,5 @@
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Models;
 
@@ -8,7 +8,7 @@ public static class ModelFactory
 {
     /// <summary>A freshly initialised network for examples of <paramref name="exampleShape"/> and <paramref name="classes"/> classes.</summary>
     /// <exception cref="ArgumentException">The spec is invalid or does not fit the data.</exception>
-    public static Module Create(ModelSpec spec, int[] exampleShape, int classes, Device? device = null)
+    public static nn.Module<Tensor, Tensor> Create(ModelSpec spec, int[] exampleShape, int classes, Device? device = null)
     {
         var problems = spec.Validate();
         if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(spec));

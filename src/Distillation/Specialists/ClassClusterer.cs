@@ -1,4 +1,5 @@
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Specialists;
 
@@ -101,12 +102,12 @@ public static class ClassClusterer
     public static double[,] PredictionCovariance(Tensor generalistProbabilities)
     {
         CheckShape(generalistProbabilities);
-        using var scope = Torch.Torch.NewDisposeScope();
-        var n = generalistProbabilities.Size(0);
-        var k = (int)generalistProbabilities.Size(1);
-        var p = generalistProbabilities.Detach().To(ScalarType.Float64, Device.Cpu);
-        var centred = p - p.Mean(0, keepDim: true);
-        var values = (centred.T().MatMul(centred) / n).Contiguous().ToArray<double>();
+        using var scope = NewDisposeScope();
+        var n = generalistProbabilities.size(0);
+        var k = (int)generalistProbabilities.size(1);
+        var p = generalistProbabilities.detach().to(ScalarType.Float64, CPU);
+        var centred = p - p.mean([0], keepdim: true);
+        var values = (centred.t().matmul(centred) / n).contiguous().data<double>().ToArray();
         var covariance = new double[k, k];
         for (var i = 0; i < k; i++)
         {
@@ -205,32 +206,32 @@ public static class ClassClusterer
     private static void CheckShape(Tensor probabilities)
     {
         ArgumentNullException.ThrowIfNull(probabilities, "generalistProbabilities");
-        if (probabilities.Dim != 2 || probabilities.Size(0) < 1 || probabilities.Size(1) < 2)
+        if (probabilities.dim() != 2 || probabilities.size(0) < 1 || probabilities.size(1) < 2)
         {
-            throw new ArgumentException($"expected N×K probabilities with N ≥ 1 and K ≥ 2, got shape [{string.Join(", ", probabilities.Shape)}]", "generalistProbabilities");
+            throw new ArgumentException($"expected N×K probabilities with N ≥ 1 and K ≥ 2, got shape [{string.Join(", ", probabilities.shape)}]", "generalistProbabilities");
         }
     }
 
     private static (double[] Values, int N, int K) ReadProbabilities(Tensor probabilities)
     {
         CheckShape(probabilities);
-        using var scope = Torch.Torch.NewDisposeScope();
-        var values = probabilities.Detach().To(ScalarType.Float64, Device.Cpu).Contiguous().ToArray<double>();
-        return (values, (int)probabilities.Size(0), (int)probabilities.Size(1));
+        using var scope = NewDisposeScope();
+        var values = probabilities.detach().to(ScalarType.Float64, CPU).contiguous().data<double>().ToArray();
+        return (values, (int)probabilities.size(0), (int)probabilities.size(1));
     }
 
     private static int[] ReadLabels(Tensor labels, int n, int k)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        if (labels.Dim != 1 || labels.Size(0) != n)
+        if (labels.dim() != 1 || labels.size(0) != n)
         {
-            throw new ArgumentException($"expected {n} labels (one per row of the probabilities), got shape [{string.Join(", ", labels.Shape)}]", nameof(labels));
+            throw new ArgumentException($"expected {n} labels (one per row of the probabilities), got shape [{string.Join(", ", labels.shape)}]", nameof(labels));
         }
 
         long[] y;
-        using (Torch.Torch.NewDisposeScope())
+        using (NewDisposeScope())
         {
-            y = labels.To(ScalarType.Int64, Device.Cpu).Contiguous().ToArray<long>();
+            y = labels.to(ScalarType.Int64, CPU).contiguous().data<long>().ToArray();
         }
 
         var bad = Array.FindIndex(y, l => l < 0 || l >= k);

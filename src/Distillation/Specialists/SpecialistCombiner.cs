@@ -1,4 +1,5 @@
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Specialists;
 
@@ -46,29 +47,29 @@ public static class SpecialistCombiner
     public static Tensor Combine(Tensor generalistProbabilities, IReadOnlyList<SpecialistPrediction> specialists, int topN, int iterations = 50)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(iterations);
-        using var scope = Torch.Torch.NewDisposeScope();
-        using var noGrad = Torch.Torch.NoGrad();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         var problem = Build(generalistProbabilities, specialists, topN);
-        var q = problem.Generalist.Clone();
+        var q = problem.Generalist.clone();
         for (var iteration = 0; iteration < iterations && problem.Specialists.Count > 0; iteration++)
         {
             Tensor next;
-            using (Torch.Torch.NewDisposeScope())
+            using (NewDisposeScope())
             {
                 // E-step: each active specialist's dustbin mass, spread outside its classes in proportion to q.
                 // The floor keeps share_i = d·q_i/R ≤ d finite (q_i ≤ R) when a dustbin's classes have no mass left.
-                var restMass = q.MatMul(problem.NotMember.T()).Clamp(min: 1e-300);
-                var share = q * (problem.ActiveDustbin / restMass).MatMul(problem.NotMember);
+                var restMass = q.matmul(problem.NotMember.t()).clamp_min(1e-300);
+                var share = q * (problem.ActiveDustbin / restMass).matmul(problem.NotMember);
                 // M-step: normalise the pooled counts (their sum is 1 + #active for normalised inputs).
                 var counts = problem.Generalist + problem.ActiveSpecial + share;
-                next = (counts / counts.Sum(1, keepDim: true)).MoveToOuterScope();
+                next = (counts / counts.sum(1, keepdim: true)).MoveToOuterDisposeScope();
             }
 
             q.Dispose();
             q = next;
         }
 
-        return q.To(generalistProbabilities.DType).MoveToOuterScope();
+        return q.to(generalistProbabilities.dtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -83,25 +84,25 @@ public static class SpecialistCombiner
     public static Tensor Objective(Tensor generalistProbabilities, IReadOnlyList<SpecialistPrediction> specialists, int topN, Tensor q)
     {
         ArgumentNullException.ThrowIfNull(q);
-        if (!q.Shape.SequenceEqual(generalistProbabilities.Shape))
+        if (!q.shape.SequenceEqual(generalistProbabilities.shape))
         {
-            throw new ArgumentException($"q must have the generalist's shape [{string.Join(", ", generalistProbabilities.Shape)}], got [{string.Join(", ", q.Shape)}]", nameof(q));
+            throw new ArgumentException($"q must have the generalist's shape [{string.Join(", ", generalistProbabilities.shape)}], got [{string.Join(", ", q.shape)}]", nameof(q));
         }
 
-        using var scope = Torch.Torch.NewDisposeScope();
-        using var noGrad = Torch.Torch.NoGrad();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         var problem = Build(generalistProbabilities, specialists, topN);
-        var candidate = q.Detach().To(ScalarType.Float64, problem.Generalist.Device);
+        var candidate = q.detach().to(ScalarType.Float64, problem.Generalist.device);
         var total = Kl(problem.Generalist, candidate);
         for (var m = 0; m < problem.Specialists.Count; m++)
         {
             var (special, distribution) = problem.Specialists[m];
-            var notMember = problem.NotMember.Narrow(0, m, 1);
-            var seen = Tensor.Cat([candidate.IndexSelect(1, special), candidate.MatMul(notMember.T())], 1);
-            total = total + (problem.Active.Narrow(1, m, 1).Squeeze(1) * Kl(distribution, seen));
+            var notMember = problem.NotMember.narrow(0, m, 1);
+            var seen = cat([candidate.index_select(1, special), candidate.matmul(notMember.t())], 1);
+            total = total + (problem.Active.narrow(1, m, 1).squeeze(1) * Kl(distribution, seen));
         }
 
-        return total.MoveToOuterScope();
+        return total.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -114,30 +115,30 @@ public static class SpecialistCombiner
     /// <exception cref="ArgumentException">An argument is out of range or the shapes disagree.</exception>
     public static Tensor ActiveSpecialists(Tensor generalistProbabilities, IReadOnlyList<SpecialistPrediction> specialists, int topN)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        using var noGrad = Torch.Torch.NoGrad();
-        return Build(generalistProbabilities, specialists, topN).Active.MoveToOuterScope();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return Build(generalistProbabilities, specialists, topN).Active.MoveToOuterDisposeScope();
     }
 
     /// <summary>KL(p ‖ q) = Σ_i p_i (log p_i − log q_i) per row, with 0 log 0 = 0.</summary>
     private static Tensor Kl(Tensor p, Tensor q)
     {
-        var terms = Tensor.Where(p.Gt(0), p * (p.Log() - q.Log()), Torch.Torch.Scalar(0, ScalarType.Float64, p.Device));
-        return terms.Sum(1);
+        var terms = where(p.gt(0), p * (p.log() - q.log()), tensor(0, ScalarType.Float64, p.device));
+        return terms.sum(1);
     }
 
     /// <summary>1 on the top-n classes of each row (n rounds of arg-max, so ties go to the lower index), else 0.</summary>
     private static Tensor TopMask(Tensor probabilities, int n)
     {
-        var k = probabilities.Size(1);
-        var mask = Torch.Torch.Zeros(probabilities.Shape, ScalarType.Float64, probabilities.Device);
+        var k = probabilities.size(1);
+        var mask = zeros(probabilities.shape, ScalarType.Float64, probabilities.device);
         var remaining = probabilities;
-        var excluded = Torch.Torch.Scalar(double.NegativeInfinity, ScalarType.Float64, probabilities.Device);
+        var excluded = tensor(double.NegativeInfinity, ScalarType.Float64, probabilities.device);
         for (var t = 0; t < n; t++)
         {
-            var chosen = remaining.ArgMax(1).OneHot(k).To(ScalarType.Float64);
+            var chosen = nn.functional.one_hot(remaining.argmax(1), k).to(ScalarType.Float64);
             mask = mask + chosen;
-            remaining = Tensor.Where(chosen.Gt(0), excluded, remaining);
+            remaining = where(chosen.gt(0), excluded, remaining);
         }
 
         return mask;
@@ -148,16 +149,16 @@ public static class SpecialistCombiner
     {
         ArgumentNullException.ThrowIfNull(generalistProbabilities);
         ArgumentNullException.ThrowIfNull(specialists);
-        if (generalistProbabilities.Dim != 2 || generalistProbabilities.Size(1) < 2)
+        if (generalistProbabilities.dim() != 2 || generalistProbabilities.size(1) < 2)
         {
-            throw new ArgumentException($"expected N×K probabilities with K ≥ 2, got shape [{string.Join(", ", generalistProbabilities.Shape)}]", nameof(generalistProbabilities));
+            throw new ArgumentException($"expected N×K probabilities with K ≥ 2, got shape [{string.Join(", ", generalistProbabilities.shape)}]", nameof(generalistProbabilities));
         }
 
-        var n = generalistProbabilities.Size(0);
-        var k = (int)generalistProbabilities.Size(1);
+        var n = generalistProbabilities.size(0);
+        var k = (int)generalistProbabilities.size(1);
         if (topN < 1 || topN > k) throw new ArgumentOutOfRangeException(nameof(topN), topN, $"must be in [1, {k}]");
-        var device = generalistProbabilities.Device;
-        var generalist = generalistProbabilities.Detach().To(ScalarType.Float64);
+        var device = generalistProbabilities.device;
+        var generalist = generalistProbabilities.detach().to(ScalarType.Float64);
         var membership = new double[specialists.Count * k];
         var laidOut = new List<(Tensor Special, Tensor Distribution)>(specialists.Count);
         for (var m = 0; m < specialists.Count; m++)
@@ -165,32 +166,32 @@ public static class SpecialistCombiner
             var specialist = specialists[m] ?? throw new ArgumentException($"specialist {m} is null", nameof(specialists));
             ClassSets.Validate(specialist.Classes, $"{nameof(specialists)}[{m}].{nameof(SpecialistPrediction.Classes)}", k);
             var distribution = specialist.Distribution;
-            if (distribution is null || !distribution.Shape.SequenceEqual([n, specialist.Classes.Length + 1]))
+            if (distribution is null || !distribution.shape.SequenceEqual([n, specialist.Classes.Length + 1]))
             {
-                throw new ArgumentException($"specialist {m} has {specialist.Classes.Length} classes, so its distribution must be [{n}, {specialist.Classes.Length + 1}], got [{string.Join(", ", distribution?.Shape ?? [])}]", nameof(specialists));
+                throw new ArgumentException($"specialist {m} has {specialist.Classes.Length} classes, so its distribution must be [{n}, {specialist.Classes.Length + 1}], got [{string.Join(", ", distribution?.shape ?? [])}]", nameof(specialists));
             }
 
             foreach (var c in specialist.Classes) membership[(m * k) + c] = 1;
-            laidOut.Add((Torch.Torch.FromArray(Array.ConvertAll(specialist.Classes, c => (long)c), device),
-                distribution.Detach().To(ScalarType.Float64, device)));
+            laidOut.Add((tensor(Array.ConvertAll(specialist.Classes, c => (long)c), device: device),
+                distribution.detach().to(ScalarType.Float64, device)));
         }
 
-        var member = Torch.Torch.FromArray<double>(membership, [specialists.Count, k], device);
+        var member = tensor(membership, [specialists.Count, k], device: device);
         var notMember = 1 - member;
-        var active = TopMask(generalist, topN).MatMul(member.T()).Gt(0).To(ScalarType.Float64);
-        var activeSpecial = Torch.Torch.Zeros([n, k], ScalarType.Float64, device);
+        var active = TopMask(generalist, topN).matmul(member.t()).gt(0).to(ScalarType.Float64);
+        var activeSpecial = zeros([n, k], ScalarType.Float64, device);
         var dustbins = new List<Tensor>(specialists.Count);
         for (var m = 0; m < laidOut.Count; m++)
         {
             var (_, distribution) = laidOut[m];
             var classes = specialists[m].Classes.Length;
             // Scatter the special columns into K-wide rows: distribution[:, :|S|] · E_m, E_m the |S|×K selection matrix.
-            var spread = distribution.Narrow(1, 0, classes).MatMul(Selection(specialists[m].Classes, k, device));
-            activeSpecial = activeSpecial + (active.Narrow(1, m, 1) * spread);
-            dustbins.Add(distribution.Narrow(1, classes, 1));
+            var spread = distribution.narrow(1, 0, classes).matmul(Selection(specialists[m].Classes, k, device));
+            activeSpecial = activeSpecial + (active.narrow(1, m, 1) * spread);
+            dustbins.Add(distribution.narrow(1, classes, 1));
         }
 
-        var activeDustbin = dustbins.Count == 0 ? Torch.Torch.Zeros([n, 0], ScalarType.Float64, device) : active * Tensor.Cat(dustbins, 1);
+        var activeDustbin = dustbins.Count == 0 ? zeros([n, 0], ScalarType.Float64, device) : active * cat(dustbins, 1);
         return new Problem(generalist, notMember, active, activeSpecial, activeDustbin, laidOut);
     }
 
@@ -199,7 +200,7 @@ public static class SpecialistCombiner
     {
         var values = new double[classes.Length * k];
         for (var r = 0; r < classes.Length; r++) values[(r * k) + classes[r]] = 1;
-        return Torch.Torch.FromArray<double>(values, [classes.Length, k], device);
+        return tensor(values, [classes.Length, k], device: device);
     }
 
     /// <summary>The combination problem as tensors: p_g (N×K), 1 − B (M×K), A (N×M), Σ_m A·p_m on S_m (N×K), A·p_m,d (N×M).</summary>

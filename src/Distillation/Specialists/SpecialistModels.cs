@@ -1,6 +1,6 @@
 using Ensemble.Distillation.Models;
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Specialists;
 
@@ -31,7 +31,7 @@ public static class SpecialistModels
     /// <param name="head">The specialist's output layer.</param>
     /// <param name="device">Where the specialist lives; the CPU when null.</param>
     /// <exception cref="ArgumentException">The classes are invalid, or the generalist does not fit the spec and K; the exception names the argument.</exception>
-    public static Module FromGeneralist(Module generalist, ModelSpec spec, int[] exampleShape, int classes, int[] specialClasses, SpecialistHead head, Device? device = null)
+    public static nn.Module<Tensor, Tensor> FromGeneralist(nn.Module<Tensor, Tensor> generalist, ModelSpec spec, int[] exampleShape, int classes, int[] specialClasses, SpecialistHead head, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(generalist);
         ArgumentNullException.ThrowIfNull(spec);
@@ -48,23 +48,23 @@ public static class SpecialistModels
         var specialist = ModelFactory.Create(spec, exampleShape, outputs, device);
         try
         {
-            using var scope = Torch.Torch.NewDisposeScope();
-            using var noGrad = Torch.Torch.NoGrad();
-            var state = generalist.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var state = generalist.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
             if (head == SpecialistHead.Dustbin)
             {
                 var rest = ClassSets.Complement(specialClasses, classes);
                 var weight = state[weightName];
                 var bias = state[biasName];
-                using var specialIndex = Torch.Torch.FromArray(Array.ConvertAll(specialClasses, c => (long)c), weight.Device);
-                using var restIndex = Torch.Torch.FromArray(Array.ConvertAll(rest, c => (long)c), weight.Device);
-                state[weightName] = Tensor.Cat([weight.IndexSelect(0, specialIndex), weight.IndexSelect(0, restIndex).Mean(0, keepDim: true)]);
-                state[biasName] = Tensor.Cat([bias.IndexSelect(0, specialIndex), bias.IndexSelect(0, restIndex).Mean(0, keepDim: true) + Math.Log(rest.Length)]);
+                using var specialIndex = tensor(Array.ConvertAll(specialClasses, c => (long)c), device: weight.device);
+                using var restIndex = tensor(Array.ConvertAll(rest, c => (long)c), device: weight.device);
+                state[weightName] = cat([weight.index_select(0, specialIndex), weight.index_select(0, restIndex).mean([0], keepdim: true)]);
+                state[biasName] = cat([bias.index_select(0, specialIndex), bias.index_select(0, restIndex).mean([0], keepdim: true) + Math.Log(rest.Length)]);
             }
 
             try
             {
-                specialist.LoadStateDict(state);
+                ModuleState.Load(specialist, state);
             }
             catch (ArgumentException e)
             {
@@ -81,20 +81,20 @@ public static class SpecialistModels
     }
 
     /// <summary>The names of the final linear layer's weight (K×H) and bias (K): the module's last two parameters.</summary>
-    private static (string Weight, string Bias) OutputLayer(Module generalist, int classes)
+    private static (string Weight, string Bias) OutputLayer(nn.Module<Tensor, Tensor> generalist, int classes)
     {
-        var parameters = generalist.NamedParameters().TakeLast(2).ToList();
+        var parameters = generalist.named_parameters().TakeLast(2).ToList();
         if (parameters.Count == 2)
         {
             var (weight, bias) = (parameters[0], parameters[1]);
-            if (weight.Name.EndsWith("weight", StringComparison.Ordinal) && bias.Name == weight.Name[..^"weight".Length] + "bias" &&
-                weight.Tensor.Dim == 2 && weight.Tensor.Size(0) == classes && bias.Tensor.Shape.SequenceEqual([classes]))
+            if (weight.name.EndsWith("weight", StringComparison.Ordinal) && bias.name == weight.name[..^"weight".Length] + "bias" &&
+                weight.parameter.dim() == 2 && weight.parameter.size(0) == classes && bias.parameter.shape.SequenceEqual([classes]))
             {
-                return (weight.Name, bias.Name);
+                return (weight.name, bias.name);
             }
         }
 
-        var found = string.Join(", ", parameters.Select(p => $"{p.Name} [{string.Join(", ", p.Tensor.Shape)}]"));
+        var found = string.Join(", ", parameters.Select(p => $"{p.name} [{string.Join(", ", p.parameter.shape)}]"));
         throw new ArgumentException($"expected the last parameters to be a linear output layer's weight [{classes}, H] and bias [{classes}], found {found}", nameof(generalist));
     }
 }

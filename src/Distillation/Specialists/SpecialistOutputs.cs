@@ -1,4 +1,5 @@
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Specialists;
 
@@ -38,28 +39,28 @@ public static class SpecialistOutputs
             SpecialistHead.Full => classCount,
             _ => throw new ArgumentOutOfRangeException(nameof(head), head, "unknown specialist head"),
         };
-        if (specialistLogits.Dim != 2 || specialistLogits.Size(1) != width)
+        if (specialistLogits.dim() != 2 || specialistLogits.size(1) != width)
         {
-            throw new ArgumentException($"a {head} specialist for {classes.Length} of {classCount} classes gives N×{width} logits, got shape [{string.Join(", ", specialistLogits.Shape)}]", nameof(specialistLogits));
+            throw new ArgumentException($"a {head} specialist for {classes.Length} of {classCount} classes gives N×{width} logits, got shape [{string.Join(", ", specialistLogits.shape)}]", nameof(specialistLogits));
         }
 
-        using var scope = Torch.Torch.NewDisposeScope();
-        var device = specialistLogits.Device;
+        using var scope = NewDisposeScope();
+        var device = specialistLogits.device;
         Tensor folded;
         if (head == SpecialistHead.Dustbin)
         {
             var offset = new double[width];
             offset[^1] = dustbinLogitCorrection;
-            folded = specialistLogits + Torch.Torch.FromArray(offset).To(specialistLogits.DType, device);
+            folded = specialistLogits + tensor(offset).to(specialistLogits.dtype, device);
         }
         else
         {
-            var special = Torch.Torch.FromArray(Array.ConvertAll(classes, c => (long)c), device);
-            var rest = Torch.Torch.FromArray(Array.ConvertAll(ClassSets.Complement(classes, classCount), c => (long)c), device);
-            var restMass = specialistLogits.IndexSelect(1, rest).LogSumExp(1, keepDim: true) + dustbinLogitCorrection;
-            folded = Tensor.Cat([specialistLogits.IndexSelect(1, special), restMass], 1);
+            var special = tensor(Array.ConvertAll(classes, c => (long)c), device: device);
+            var rest = tensor(Array.ConvertAll(ClassSets.Complement(classes, classCount), c => (long)c), device: device);
+            var restMass = specialistLogits.index_select(1, rest).logsumexp(1, keepdim: true) + dustbinLogitCorrection;
+            folded = cat([specialistLogits.index_select(1, special), restMass], 1);
         }
 
-        return folded.Softmax(1).MoveToOuterScope();
+        return folded.softmax(1).MoveToOuterDisposeScope();
     }
 }

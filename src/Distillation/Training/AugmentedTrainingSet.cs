@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Data;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Training;
 
@@ -18,7 +19,7 @@ public sealed class AugmentedTrainingSet : TrainingSet
         _dataset = dataset;
         _kind = kind;
         _seed = seed;
-        _device = device ?? Device.Cpu;
+        _device = device ?? CPU;
     }
 
     /// <inheritdoc/>

@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Data;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Training;
 

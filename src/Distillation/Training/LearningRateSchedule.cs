@@ -1,31 +1,28 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
 namespace Ensemble.Distillation.Training;
 
-/// <summary>The learning rate at a given step of a run.</summary>
+/// <summary>The per-step learning-rate schedules, as TorchSharp's schedulers.</summary>
 public static class LearningRateSchedule
 {
-    /// <summary>The rate for step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>
-    public static double At(ScheduleKind kind, double baseRate, long step, long totalSteps)
+    /// <summary>
+    /// The scheduler for <paramref name="kind"/> over <paramref name="totalSteps"/> optimizer steps, stepped once after
+    /// each of them; null for <see cref="ScheduleKind.Constant"/>. Cosine is <c>CosineAnnealingLR(T_max = totalSteps)</c>
+    /// down to 0; one-cycle is <c>OneCycleLR</c> with PyTorch's defaults (30 % warm-up from base/25, cosine annealing
+    /// to base/25/10⁴, momentum cycled between 0.95 and 0.85).
+    /// </summary>
+    /// <remarks>TorchSharp's schedulers keep no state dict: a resumed run makes a fresh one and steps it to the saved step.</remarks>
+    public static optim.lr_scheduler.LRScheduler? Create(OptimizerHelper optimizer, ScheduleKind kind, double baseRate, long totalSteps)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(totalSteps, 1);
-        var t = Math.Clamp((double)step / totalSteps, 0, 1);
-        switch (kind)
+        return kind switch
         {
-            case ScheduleKind.Constant:
-                return baseRate;
-            case ScheduleKind.Cosine:
-                return baseRate * 0.5 * (1 + Math.Cos(Math.PI * t));
-            case ScheduleKind.OneCycle:
-                const double warmup = 0.3, divFactor = 25, finalDivFactor = 1e4;
-                double initial = baseRate / divFactor, final = initial / finalDivFactor;
-                return t < warmup
-                    ? Anneal(initial, baseRate, t / warmup)
-                    : Anneal(baseRate, final, (t - warmup) / (1 - warmup));
-            default:
-                throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown schedule");
-        }
+            ScheduleKind.Constant => null,
+            ScheduleKind.Cosine => optim.lr_scheduler.CosineAnnealingLR(optimizer, totalSteps),
+            // total_steps + 1: step s then uses the value at s / totalSteps, and the last step stays within the cycle.
+            ScheduleKind.OneCycle => optim.lr_scheduler.OneCycleLR(optimizer, baseRate, checked((int)totalSteps) + 1),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown schedule"),
+        };
     }
-
-    // Cosine interpolation from start (fraction 0) to end (fraction 1).
-    private static double Anneal(double start, double end, double fraction) =>
-        end + (start - end) / 2 * (1 + Math.Cos(Math.PI * fraction));
 }

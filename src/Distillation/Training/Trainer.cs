@@ -2,9 +2,10 @@ using System.Diagnostics;
 using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Evaluation;
 using Ensemble.Distillation.Models;
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
-using Ensemble.Torch.Optim;
+using Ensemble.Distillation.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Training;
 
@@ -33,28 +34,28 @@ public sealed class Trainer
         if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(options));
         _spec = spec;
         _options = options;
-        _device = device ?? Device.Cpu;
+        _device = device ?? CPU;
         _loss = loss ?? HardLabelLoss;
-        Torch.Torch.EnsureAvailable(_device);
+        TorchRuntime.EnsureAvailable(_device);
     }
 
     /// <summary>Seeds libtorch and builds the model the spec describes; call it right before a <c>Fit</c>.</summary>
-    public Module CreateModel(Dataset train)
+    public nn.Module<Tensor, Tensor> CreateModel(Dataset train)
     {
-        Torch.Torch.ManualSeed(_options.Seed);
+        manual_seed((long)_options.Seed);
         return ModelFactory.Create(_spec, train.ExampleShape, train.ClassCount, _device);
     }
 
-    /// <summary>Builds the optimizer the options describe over <paramref name="model"/>'s parameters.</summary>
-    public Optimizer CreateOptimizer(Module model) => _options.Optimizer switch
+    /// <summary>Builds the optimizer the options describe over <paramref name="model"/>'s parameters (TorchSharp's SGD or AdamW).</summary>
+    public OptimizerHelper CreateOptimizer(nn.Module<Tensor, Tensor> model) => _options.Optimizer switch
     {
-        OptimizerKind.Sgd => new Sgd(model.Parameters(), _options.LearningRate, _options.Momentum, _options.WeightDecay, _options.Nesterov),
-        OptimizerKind.AdamW => new AdamW(model.Parameters(), _options.LearningRate, weightDecay: _options.WeightDecay),
+        OptimizerKind.Sgd => optim.SGD(model.parameters(), _options.LearningRate, _options.Momentum, weight_decay: _options.WeightDecay, nesterov: _options.Nesterov),
+        OptimizerKind.AdamW => optim.AdamW(model.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay),
         _ => throw new ArgumentOutOfRangeException(nameof(model), _options.Optimizer, "unknown optimizer"),
     };
 
-    /// <summary>Trains <paramref name="model"/> on the same labelled examples every epoch, reporting each epoch.</summary>
-    public IReadOnlyList<EpochReport> Fit(Module model, DatasetTensors train, DatasetTensors? test,
+    /// <summary>Trains <paramref name="model"/> on fixed tensors (the same examples every epoch), reporting each epoch.</summary>
+    public IReadOnlyList<EpochReport> Fit(nn.Module<Tensor, Tensor> model, DatasetTensors train, DatasetTensors? test,
         Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
     {
         using var set = new FixedTrainingSet(train);
@@ -62,22 +63,25 @@ public sealed class Trainer
     }
 
     /// <summary>Trains <paramref name="model"/> on <paramref name="train"/>'s examples of each epoch, reporting each epoch.</summary>
-    public IReadOnlyList<EpochReport> Fit(Module model, TrainingSet train, DatasetTensors? test,
+    public IReadOnlyList<EpochReport> Fit(nn.Module<Tensor, Tensor> model, TrainingSet train, DatasetTensors? test,
         Action<EpochReport>? onEpoch = null, CancellationToken cancellationToken = default)
     {
         using var optimizer = CreateOptimizer(model);
         var stepsPerEpoch = (train.Count + _options.BatchSize - 1) / _options.BatchSize;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
+        var schedule = LearningRateSchedule.Create(optimizer, _options.Schedule, _options.LearningRate, totalSteps);
         var firstEpoch = 1;
+        long step = 0;
         if (_options.CheckpointDirectory is { } dir && TrainingCheckpoint.Latest(dir) is { } latest)
         {
-            firstEpoch = TrainingCheckpoint.Restore(latest.Path, _spec, model, optimizer) + 1;
+            var restored = TrainingCheckpoint.Restore(latest.Path, _spec, model, optimizer, schedule);
+            (firstEpoch, step) = (restored.Epoch + 1, restored.Step);
         }
 
         var reports = new List<EpochReport>();
         for (var epoch = firstEpoch; epoch <= _options.Epochs; epoch++)
         {
-            var report = RunEpoch(model, optimizer, train, epoch, totalSteps, cancellationToken);
+            var report = RunEpoch(model, optimizer, schedule, train, epoch, ref step, cancellationToken);
             if (test is not null && (_options.EvaluateEachEpoch || epoch == _options.Epochs))
             {
                 var result = Evaluator.Evaluate(model, test, _options.EvaluationBatchSize, cancellationToken);
@@ -86,7 +90,7 @@ public sealed class Trainer
 
             if (_options.CheckpointDirectory is { } checkpoints)
             {
-                TrainingCheckpoint.Save(checkpoints, epoch, _spec, model, optimizer);
+                TrainingCheckpoint.Save(checkpoints, epoch, step, _spec, model, optimizer);
             }
 
             reports.Add(report);
@@ -98,34 +102,40 @@ public sealed class Trainer
 
     /// <summary>Cross-entropy on the hard labels: the loss of ordinary supervised training.</summary>
     public static Tensor HardLabelLoss(Tensor logits, Tensor? labels, Tensor? targets) =>
-        Functional.CrossEntropy(logits, labels ?? throw new InvalidOperationException("Training on hard labels needs a labelled set."));
+        nn.functional.cross_entropy(logits, labels ?? throw new InvalidOperationException("Training on hard labels needs a labelled set."));
 
-    private EpochReport RunEpoch(Module model, Optimizer optimizer, TrainingSet train, int epoch, long totalSteps, CancellationToken cancellationToken)
+    private EpochReport RunEpoch(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, optim.lr_scheduler.LRScheduler? schedule,
+        TrainingSet train, int epoch, ref long step, CancellationToken cancellationToken)
     {
-        model.Train();
+        model.train();
         var data = train.ForEpoch(epoch);
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
         var steps = 0;
-        using var permutation = Torch.Torch.Randperm(train.Count, _device);
+        var learningRate = CurrentLearningRate(optimizer);
+        using var permutation = randperm(train.Count, device: _device);
         for (var start = 0; start < train.Count; start += _options.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var scope = Torch.Torch.NewDisposeScope();
-            optimizer.LearningRate = LearningRateSchedule.At(_options.Schedule, _options.LearningRate, optimizer.StepCount, totalSteps);
-            var index = permutation.Narrow(0, start, Math.Min(_options.BatchSize, train.Count - start));
-            var x = data.Features.IndexSelect(0, index);
-            var y = data.Labels?.IndexSelect(0, index);
-            var t = data.Targets?.IndexSelect(0, index);
-            var loss = _loss(model.Forward(x), y, t);
-            optimizer.ZeroGrad();
-            loss.Backward();
-            optimizer.Step();
-            lossSum += loss.Item();
+            using var scope = NewDisposeScope();
+            learningRate = CurrentLearningRate(optimizer);
+            var index = permutation.narrow(0, start, Math.Min(_options.BatchSize, train.Count - start));
+            var x = data.Features.index_select(0, index);
+            var y = data.Labels?.index_select(0, index);
+            var t = data.Targets?.index_select(0, index);
+            var loss = _loss(model.call(x), y, t);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            schedule?.step();
+            step++;
+            lossSum += loss.ToDouble();
             steps++;
         }
 
         var seconds = clock.Elapsed.TotalSeconds;
-        return new EpochReport(epoch, _options.Epochs, lossSum / steps, train.Count / seconds, seconds, optimizer.LearningRate, null, null);
+        return new EpochReport(epoch, _options.Epochs, lossSum / steps, train.Count / seconds, seconds, learningRate, null, null);
     }
+
+    private static double CurrentLearningRate(OptimizerHelper optimizer) => optimizer.ParamGroups.First().LearningRate;
 }

@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Data;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Training;
 
@@ -32,7 +33,7 @@ public sealed class ViewTrainingSet : TrainingSet
                 throw new ArgumentException($"{targets.Count} target sets for {views.Count} views.", nameof(targets));
             }
 
-            if (targets.Any(t => t.Shape[0] != views[0].Count))
+            if (targets.Any(t => t.shape[0] != views[0].Count))
             {
                 throw new ArgumentException($"Soft targets must have one row per example ({views[0].Count}).", nameof(targets));
             }
@@ -42,7 +43,7 @@ public sealed class ViewTrainingSet : TrainingSet
         _views = views;
         _targets = targets;
         _labeled = labeled;
-        _device = device ?? Device.Cpu;
+        _device = device ?? CPU;
     }
 
     /// <inheritdoc/>

@@ -1,7 +1,8 @@
 using Ensemble.Distillation.Losses;
 using Ensemble.Distillation.Models;
 using Ensemble.Distillation.Training;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Transfer;
 

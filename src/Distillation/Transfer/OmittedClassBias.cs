@@ -1,5 +1,5 @@
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Transfer;
 
@@ -18,11 +18,11 @@ public static class OmittedClassBias
     public static double Fit(Tensor studentLogits, Tensor teacherLogits, IReadOnlyCollection<int> omitted)
     {
         if (omitted.Count == 0) return 0;
-        using var scope = Torch.Torch.NewDisposeScope();
-        var classes = (int)studentLogits.Shape[1];
+        using var scope = NewDisposeScope();
+        var classes = (int)studentLogits.shape[1];
         var mask = new float[classes];
         foreach (var c in omitted) mask[c] = 1;
-        var maskTensor = Torch.Torch.FromArray(mask, [classes]);
+        var maskTensor = tensor(mask, [classes]);
         var target = ShareOf(teacherLogits, maskTensor, 0);
         double low = 0, high = 30;
         if (ShareOf(studentLogits, maskTensor, 0) >= target) return 0;
@@ -37,26 +37,26 @@ public static class OmittedClassBias
     }
 
     /// <summary>Adds <paramref name="bias"/> to the output bias of <paramref name="omitted"/> in the model's last layer.</summary>
-    public static void Apply(Module model, IReadOnlyCollection<int> omitted, double bias)
+    public static void Apply(nn.Module<Tensor, Tensor> model, IReadOnlyCollection<int> omitted, double bias)
     {
-        var (name, last) = model.NamedParameters().Last();
-        if (!name.EndsWith(".bias", StringComparison.Ordinal) || last.Shape.Length != 1)
+        var (name, last) = model.named_parameters().Last();
+        if (!name.EndsWith(".bias", StringComparison.Ordinal) || last.shape.Length != 1)
         {
             throw new InvalidOperationException($"The model's last parameter is '{name}', not an output bias.");
         }
 
-        using var noGrad = Torch.Torch.NoGrad();
-        using var scope = Torch.Torch.NewDisposeScope();
-        var shift = new float[last.Shape[0]];
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var shift = new float[last.shape[0]];
         foreach (var c in omitted) shift[c] = (float)bias;
-        last.AddInPlace(Torch.Torch.FromArray(shift, [shift.Length], last.Device));
+        last.add_(tensor(shift, [shift.Length], device: last.device));
     }
 
     /// <summary>The share of rows whose arg-max falls in the masked classes once <paramref name="bias"/> is added to them.</summary>
     private static double ShareOf(Tensor logits, Tensor mask, double bias)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var predicted = (logits + mask * bias).ArgMax(1);
-        return mask.IndexSelect(0, predicted).Mean().Item();
+        using var scope = NewDisposeScope();
+        var predicted = (logits + mask * bias).argmax(1);
+        return mask.index_select(0, predicted).mean().ToDouble();
     }
 }

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Ensemble.Distillation.Models;
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
-using Ensemble.Torch.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+using Ensemble.Distillation.Serialization;
 
 namespace Ensemble.Grains.Artifacts;
 
@@ -13,10 +13,10 @@ namespace Ensemble.Grains.Artifacts;
 public static class ModelFile
 {
     /// <summary>Saves <paramref name="model"/> with what is needed to rebuild it.</summary>
-    public static void Save(string path, Module model, ModelSpec spec, int[] exampleShape, int classes)
+    public static void Save(string path, nn.Module<Tensor, Tensor> model, ModelSpec spec, int[] exampleShape, int classes)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        SafeTensors.Save(path, model.StateDict(), new Dictionary<string, string>
+        SafeTensors.Save(path, model.state_dict(), new Dictionary<string, string>
         {
             ["format"] = "ensemble-model/1",
             ["model"] = JsonSerializer.Serialize(spec),
@@ -27,7 +27,7 @@ public static class ModelFile
 
     /// <summary>Rebuilds the network stored at <paramref name="path"/> on <paramref name="device"/>, in evaluation mode.</summary>
     /// <exception cref="InvalidDataException">The file is not a model file; the message names it.</exception>
-    public static (Module Model, ModelSpec Spec, int[] ExampleShape, int Classes) Load(string path, Device? device = null)
+    public static (nn.Module<Tensor, Tensor> Model, ModelSpec Spec, int[] ExampleShape, int Classes) Load(string path, Device? device = null)
     {
         using var file = SafeTensors.Load(path, device);
         if (!file.Metadata.TryGetValue("format", out var format) || format != "ensemble-model/1"
@@ -42,8 +42,8 @@ public static class ModelFile
         var shape = shapeText.Split(',').Select(int.Parse).ToArray();
         var classes = int.Parse(classText, System.Globalization.CultureInfo.InvariantCulture);
         var model = ModelFactory.Create(spec, shape, classes, device);
-        model.LoadStateDict(file.Tensors);
-        model.Eval();
+        ModuleState.Load(model, file.Tensors);
+        model.eval();
         return (model, spec, shape, classes);
     }
 }

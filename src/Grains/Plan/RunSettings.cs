@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Ensembles;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Grains.Plan;
 

@@ -1,10 +1,12 @@
+using Ensemble.Distillation.Runtime;
 using Ensemble.Contracts.Specs;
 using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Losses;
 using Ensemble.Distillation.Models;
 using Ensemble.Distillation.Training;
 using Ensemble.Distillation.Transfer;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using Ens = Ensemble.Distillation;
 
 namespace Ensemble.Grains.Plan;
@@ -26,7 +28,7 @@ public static class RunSettingsTranslator
         {
             Name = spec.Name ?? fallbackName,
             Seed = spec.Seed,
-            Device = Device.Parse(spec.Device),
+            Device = TorchRuntime.ParseDevice(spec.Device),
             Data = new DataSettings(spec.Data.IsSynthetic ? "synthetic" : spec.Data.IsFashionMnist ? "fashion-mnist" : spec.Data.Dataset,
                 spec.Data.TrainSubset, spec.Data.TestSubset, spec.Data.ValidationFraction, Synthetic(spec.Data.Synthetic, spec.Seed)),
             Teachers = new TeacherSettings(spec.Teachers.Count, spec.Teachers.Bootstrap, Model(spec.Teachers.Model),

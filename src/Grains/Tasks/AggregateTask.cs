@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ensemble.Grains.Plan;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Grains.Tasks;
 
@@ -32,13 +33,13 @@ public sealed class AggregateTask : IRunTask
                 using (q)
                 {
                     // log q are logits of the combined model at T = 1; the student softens them at its own T.
-                    targets[name] = q.Log().DetachFromDisposeScope();
+                    targets[name] = q.log().DetachFromDisposeScope();
                     combined = true;
                 }
             }
             else if (outOfFold is not null)
             {
-                targets[name] = outOfFold.Clone().DetachFromDisposeScope();
+                targets[name] = outOfFold.clone().DetachFromDisposeScope();
             }
             else
             {

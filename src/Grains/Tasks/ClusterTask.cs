@@ -3,7 +3,8 @@ using Ensemble.Distillation.Ensembles;
 using Ensemble.Distillation.Specialists;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Plan;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Grains.Tasks;
 
@@ -19,10 +20,10 @@ public sealed class ClusterTask : IRunTask
         var clock = Stopwatch.StartNew();
         var settings = context.Settings;
         var specialists = settings.Specialists;
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var members = context.Teachers().Select(id => ModelOutputs.Read(context.Layout.Outputs(id), "validation")).ToList();
         var generalist = SoftTargetAggregator.Probabilities(SoftTargetAggregator.Aggregate(members, AggregationMethod.Arithmetic, 1), 1);
-        var labels = Torch.Torch.FromArray(Array.ConvertAll(context.Data.Validation.Labels, l => (long)l), [context.Data.Validation.Count]);
+        var labels = tensor(Array.ConvertAll(context.Data.Validation.Labels, l => (long)l), [context.Data.Validation.Count]);
         var sets = ClassClusterer.Cluster(generalist, labels, specialists.Clustering, specialists.Count, specialists.MaxSize, settings.Seed);
         foreach (var m in members) m.Dispose();
         var names = context.Data.Test.ClassNames;

@@ -7,8 +7,8 @@ using Ensemble.Distillation.Transfer;
 using Ensemble.Distillation.Training;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Plan;
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Grains.Tasks;
 
@@ -66,7 +66,7 @@ public sealed class DistillTask : IRunTask
     /// <summary>Writes the exported student again as ONNX, rebuilt on the CPU from its file, for runtimes without libtorch.</summary>
     private static void ExportOnnx(string student, string onnx)
     {
-        var (model, spec, exampleShape, classes) = ModelFile.Load(student, Device.Cpu);
+        var (model, spec, exampleShape, classes) = ModelFile.Load(student, CPU);
         using (model)
         {
             AtomicFile.WriteStream(onnx, stream => OnnxExporter.Export(model, spec, exampleShape, classes, stream));
@@ -74,7 +74,7 @@ public sealed class DistillTask : IRunTask
     }
 
     /// <summary>Hinton §3: raise the bias of classes the transfer set left out, fitted on the validation split against the teachers.</summary>
-    private static void CorrectOmittedClasses(RunContext context, Module model, Dictionary<string, string> values, string name)
+    private static void CorrectOmittedClasses(RunContext context, nn.Module<Tensor, Tensor> model, Dictionary<string, string> values, string name)
     {
         var transfer = context.Settings.Student.Transfer;
         if (transfer.OmitClasses.Length == 0 || !transfer.BiasCorrection) return;
@@ -82,7 +82,7 @@ public sealed class DistillTask : IRunTask
         using var teacher = ensemble.Aggregate(context.Settings.Aggregation, 1);
         using var validation = new DatasetTensors(context.Data.Validation, context.Settings.Device);
         using var logits = Evaluator.Logits(model, validation);
-        using var cpuLogits = logits.To(Device.Cpu);
+        using var cpuLogits = logits.cpu();
         var bias = OmittedClassBias.Fit(cpuLogits, teacher, transfer.OmitClasses);
         OmittedClassBias.Apply(model, transfer.OmitClasses, bias);
         values[$"{name}_omitted_bias"] = bias.ToString("R", CultureInfo.InvariantCulture);

@@ -1,7 +1,8 @@
 using Ensemble.Distillation.Ensembles;
 using Ensemble.Distillation.Specialists;
 using Ensemble.Grains.Artifacts;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Grains.Tasks;
 
@@ -50,12 +51,12 @@ internal sealed class EnsembleOutputs : IDisposable
     /// </summary>
     public Tensor OutOfFold(IReadOnlyList<int> folds)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var stacked = Tensor.Stack(_members, 0);
-        var (rows, classes) = (stacked.Shape[1], stacked.Shape[2]);
+        using var scope = NewDisposeScope();
+        var stacked = stack(_members, 0);
+        var (rows, classes) = (stacked.shape[1], stacked.shape[2]);
         if (folds.Count != rows) throw new ArgumentException($"{folds.Count} folds for {rows} rows.", nameof(folds));
-        var index = Torch.Torch.FromArray(folds.Select(f => (long)f).ToArray(), [1, rows, 1]).Expand([1, rows, classes]);
-        return stacked.Gather(0, index).Squeeze(0).MoveToOuterScope();
+        var index = tensor(folds.Select(f => (long)f).ToArray(), [1, rows, 1]).expand([1, rows, classes]);
+        return stacked.gather(0, index).squeeze(0).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -70,9 +71,9 @@ internal sealed class EnsembleOutputs : IDisposable
         if (specialists.Count == 0) return null;
         try
         {
-            using var scope = Torch.Torch.NewDisposeScope();
+            using var scope = NewDisposeScope();
             var generalist = SoftTargetAggregator.Probabilities(generalistLogits ?? Aggregate(_context.Settings.Aggregation, 1), 1);
-            return SpecialistCombiner.Combine(generalist, specialists, _context.Settings.Specialists.TopN).MoveToOuterScope();
+            return SpecialistCombiner.Combine(generalist, specialists, _context.Settings.Specialists.TopN).MoveToOuterDisposeScope();
         }
         finally
         {

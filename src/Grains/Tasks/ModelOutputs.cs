@@ -1,8 +1,8 @@
 using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Evaluation;
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
-using Ensemble.Torch.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+using Ensemble.Distillation.Serialization;
 
 namespace Ensemble.Grains.Tasks;
 
@@ -13,7 +13,7 @@ internal static class ModelOutputs
     public static string TransferView(int view) => $"transfer/{view}";
 
     /// <summary>Logits of <paramref name="model"/> on each named dataset, on the CPU.</summary>
-    public static Dictionary<string, Tensor> Compute(Module model, IEnumerable<(string Name, Dataset Data)> sets, Device device,
+    public static Dictionary<string, Tensor> Compute(nn.Module<Tensor, Tensor> model, IEnumerable<(string Name, Dataset Data)> sets, Device device,
         CancellationToken cancellationToken)
     {
         var outputs = new Dictionary<string, Tensor>();
@@ -21,7 +21,7 @@ internal static class ModelOutputs
         {
             using var tensors = new DatasetTensors(data, device);
             using var logits = Evaluator.Logits(model, tensors, cancellationToken: cancellationToken);
-            outputs[name] = logits.To(Device.Cpu).DetachFromDisposeScope();
+            outputs[name] = logits.cpu().DetachFromDisposeScope();
         }
 
         return outputs;
@@ -56,6 +56,6 @@ internal static class ModelOutputs
             throw new InvalidDataException($"{path}: no tensor '{name}' (has {string.Join(", ", file.Tensors.Keys)}).");
         }
 
-        return tensor.Clone().DetachFromDisposeScope();
+        return tensor.clone().DetachFromDisposeScope();
     }
 }

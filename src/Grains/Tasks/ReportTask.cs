@@ -4,7 +4,8 @@ using Ensemble.Distillation.Ensembles;
 using Ensemble.Distillation.Evaluation;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Plan;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Grains.Tasks;
 
@@ -20,8 +21,8 @@ public sealed class ReportTask : IRunTask
         var clock = Stopwatch.StartNew();
         var settings = context.Settings;
         var test = context.Data.Test;
-        using var scope = Torch.Torch.NewDisposeScope();
-        var labels = Torch.Torch.FromArray(Array.ConvertAll(test.Labels, l => (long)l), [test.Count]);
+        using var scope = NewDisposeScope();
+        var labels = tensor(Array.ConvertAll(test.Labels, l => (long)l), [test.Count]);
         var evaluations = new List<ModelEvaluation>();
         using (var ensemble = new EnsembleOutputs(context, "test"))
         {

@@ -7,8 +7,8 @@ using Ensemble.Distillation.Specialists;
 using Ensemble.Distillation.Training;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Plan;
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Grains.Tasks;
 

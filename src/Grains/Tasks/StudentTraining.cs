@@ -3,8 +3,8 @@ using Ensemble.Distillation.Evaluation;
 using Ensemble.Distillation.Training;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Plan;
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Grains.Tasks;
 
@@ -32,8 +32,8 @@ internal static class StudentTraining
     public static string OutputsPath(ArtifactLayout layout, string taskId, string name) => layout.Outputs(taskId, $"{name}-outputs");
 
     /// <summary>Trains <paramref name="name"/> with <paramref name="trainer"/> on <paramref name="set"/>, then saves it and its test logits.</summary>
-    public static (Module Model, double ValidationAccuracy) TrainAndSave(RunContext context, string taskId, string name, Trainer trainer,
-        TrainingSet set, CancellationToken cancellationToken, Action<Module>? afterTraining = null)
+    public static (nn.Module<Tensor, Tensor> Model, double ValidationAccuracy) TrainAndSave(RunContext context, string taskId, string name, Trainer trainer,
+        TrainingSet set, CancellationToken cancellationToken, Action<nn.Module<Tensor, Tensor>>? afterTraining = null)
     {
         var settings = context.Settings;
         var data = context.Data;

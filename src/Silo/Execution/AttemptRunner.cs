@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Ensemble.Contracts.Specs;
+using Ensemble.Distillation.Runtime;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Execution;
 using Ensemble.Grains.Plan;
@@ -10,7 +11,6 @@ using Ensemble.Silo.Hosting;
 using Ensemble.Silo.Metrics;
 using Ensemble.Silo.Scheduling;
 using Ensemble.Silo.Store;
-using Ensemble.Torch;
 using Microsoft.Extensions.Logging;
 
 namespace Ensemble.Silo.Execution;
@@ -84,7 +84,7 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
         var spec = RunSpecReader.Parse(claim.SpecJson, "json", $"run {lease.RunId}");
         var runSettings = RunSettingsTranslator.Translate(spec, lease.RunId);
         // A run asks for "cuda"; which GPU is the silo's business: one slot per device.
-        if (runSettings.Device.Type == DeviceType.Cuda) runSettings = runSettings with { Device = Device.Cuda(slot) };
+        runSettings = runSettings with { Device = TorchRuntime.ForSlot(runSettings.Device, slot) };
         var inputs = await store.ListArtifactsAsync(lease.RunId, cancellationToken).ConfigureAwait(false);
         var resumed = workspace.Prepare(inputs, blobs);
         var start = $"{lease.TaskId} attempt {claim.Attempt} (fence {lease.Fence}) starts on {lease.SiloId}" +

@@ -1,3 +1,4 @@
+using Ensemble.Distillation.Runtime;
 using Ensemble.Silo.Artifacts;
 using Ensemble.Silo.Execution;
 using Ensemble.Silo.Metrics;
@@ -48,8 +49,8 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var siloId = _options.EffectiveSiloId;
-        if (_options.Threads is { } threads) Torch.Torch.Threads = threads;
-        else if (_options.Slots > 0) Torch.Torch.Threads = Math.Max(1, Environment.ProcessorCount / _options.Slots);
+        if (_options.Threads is { } threads) TorchRuntime.Threads = threads;
+        else if (_options.Slots > 0) TorchRuntime.Threads = Math.Max(1, Environment.ProcessorCount / _options.Slots);
 
         await _store.RegisterSiloAsync(siloId, Environment.MachineName, _options.Urls, _options.Slots, cancellationToken).ConfigureAwait(false);
         if (_options.SiloId is not null)
@@ -61,7 +62,7 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
         }
 
         _logger.LogInformation("Silo {Silo} up: {Slots} slot(s), {Threads} libtorch thread(s), lease {Lease} s", siloId, _options.Slots,
-            Torch.Torch.Threads, _options.LeaseDuration.TotalSeconds);
+            TorchRuntime.Threads, _options.LeaseDuration.TotalSeconds);
         _work = Task.WhenAll([Task.Run(() => HeartbeatAsync(_drain.Token)), .. _slots.Select(s => Task.Run(() => s.RunAsync(_drain.Token, _abort.Token)))]);
     }
 

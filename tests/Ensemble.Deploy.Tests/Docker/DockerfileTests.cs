@@ -63,34 +63,37 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void CpuImage_RuntimeStage_GetsDebiansLibtorchAndOpenBlas_ButNoBuildTools()
+    public void CpuImage_CarriesNuGetsLibtorch_AndInstallsNoDebianLibtorch()
     {
-        var runtime = Load("Dockerfile").Final;
+        var dockerfile = Load("Dockerfile");
 
-        var packages = runtime.Runs.SelectMany(PackageScript.Calls).SelectMany(PackageScript.Select).ToList();
-
-        Assert.Equal(["libtorch1.13", "libopenblas0-openmp", "dataset-fashion-mnist", "ca-certificates"], packages);
-        Assert.StartsWith("debian:bookworm", runtime.Image, StringComparison.Ordinal);
+        var packages = dockerfile.Final.Runs.SelectMany(PackageScript.Calls).SelectMany(PackageScript.Select).ToList();
+        Assert.Equal(["dataset-fashion-mnist", "ca-certificates"], packages);
+        Assert.StartsWith("debian:bookworm", dockerfile.Final.Image, StringComparison.Ordinal);
+        var build = dockerfile.Stages.Single(s => s.Name == "build");
+        var setup = Assert.Single(build.Runs, r => r.Contains("scripts/setup.sh", StringComparison.Ordinal));
+        Assert.Contains("test -f /out/runtimes/linux-x64/native/libLibTorchSharp.so", setup, StringComparison.Ordinal);
+        Assert.Contains("test -f /out/runtimes/linux-x64/native/libtorch_cpu.so", setup, StringComparison.Ordinal);
+        Assert.Contains(dockerfile.Final.Runs, r => r.Contains("ldd /opt/ensemble/runtimes/linux-x64/native/libLibTorchSharp.so", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void CudaImage_InstallsNoDebianLibtorch_BuildsAgainstPyTorchs_AndCopiesTheData()
+    public void CudaImage_InstallsPyTorchsWheel_AndNoSecondLibtorch()
     {
         var dockerfile = Load("Dockerfile.cuda");
 
-        var everything = dockerfile.Stages.SelectMany(s => s.Runs).SelectMany(PackageScript.Calls).SelectMany(PackageScript.Select).ToList();
-        Assert.DoesNotContain("libtorch-dev", everything);
-        Assert.DoesNotContain("libtorch1.13", everything);
-        Assert.DoesNotContain("libopenblas0-openmp", everything);
-
         var build = dockerfile.Stages.Single(s => s.Name == "build");
-        Assert.StartsWith("pytorch/pytorch:", build.Image, StringComparison.Ordinal);
-        Assert.EndsWith("-devel", build.Image, StringComparison.Ordinal);
-        Assert.EndsWith("-runtime", dockerfile.Final.Image, StringComparison.Ordinal);
         var setup = Assert.Single(build.Runs, r => r.Contains("scripts/setup.sh", StringComparison.Ordinal));
-        Assert.Contains("--without torch", setup, StringComparison.Ordinal);
-        Assert.Contains("torch.utils.cmake_prefix_path", setup, StringComparison.Ordinal);
-        Assert.Equal(["cmake", "g++", "make", "zlib1g-dev"], PackageScript.Select(["--only", "build", "--without", "torch", RepositoryPaths.File(PackageScript.ListPath)]));
+        Assert.Contains("EnsembleLibTorch=external", setup, StringComparison.Ordinal);
+        Assert.Contains("! test -e /out/runtimes/linux-x64/native/libtorch_cpu.so", setup, StringComparison.Ordinal);
+
+        var runtime = dockerfile.Final;
+        Assert.Contains("ARG TORCH_VERSION=2.10.0", File.ReadAllText(RepositoryPaths.File("deploy", "docker", "Dockerfile.cuda")), StringComparison.Ordinal);
+        Assert.Contains("ARG TORCH_INDEX=https://download.pytorch.org/whl/cu128", File.ReadAllText(RepositoryPaths.File("deploy", "docker", "Dockerfile.cuda")), StringComparison.Ordinal);
+        Assert.Contains(runtime.Runs, r => r.Contains("pip install --no-cache-dir \"torch==${TORCH_VERSION}\" --index-url \"${TORCH_INDEX}\"", StringComparison.Ordinal));
+        var env = string.Join("\n", runtime.Instructions.Where(i => i.Keyword == "ENV").Select(i => i.Arguments));
+        Assert.Contains("ENSEMBLE_LIBTORCH=/usr/local/lib/python3.12/site-packages/torch/lib", env, StringComparison.Ordinal);
+        Assert.DoesNotContain(runtime.Instructions, i => i.Arguments.Contains("TorchSharp-cpu", StringComparison.Ordinal));
 
         var data = dockerfile.Stages.Single(s => s.Name == "data");
         Assert.Equal(["dataset-fashion-mnist"], data.Runs.SelectMany(PackageScript.Calls).SelectMany(PackageScript.Select));

@@ -8,7 +8,7 @@ public sealed class PackageListTests
     [Fact]
     public void EveryListedPackage_CarriesOnlyKnownTags()
     {
-        string[] known = ["build", "torch", "data"];
+        string[] known = ["build", "data"];
         foreach (var line in File.ReadAllLines(List).Select(l => l.Split('#')[0].Trim()).Where(l => l.Length > 0))
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -19,13 +19,27 @@ public sealed class PackageListTests
     [Fact]
     public void Selection_ByTag()
     {
-        Assert.Equal(["libtorch1.13", "libtorch-dev", "libopenblas0-openmp", "dataset-fashion-mnist", "ca-certificates", "cmake", "g++", "make", "zlib1g-dev"],
-            PackageScript.Select([List]));
-        Assert.Equal(["libtorch1.13", "libopenblas0-openmp", "dataset-fashion-mnist", "ca-certificates"], PackageScript.Select(["--without", "build", List]));
-        Assert.Equal(["ca-certificates", "cmake", "g++", "make", "zlib1g-dev"], PackageScript.Select(["--without", "torch", "--without", "data", List]));
-        // --only twice: both tags.
-        Assert.Equal(["libtorch-dev"], PackageScript.Select(["--only", "build", "--only", "torch", List]));
+        // The real list: no libtorch (it comes from NuGet), no build tools (nothing native is built).
+        Assert.Equal(["dataset-fashion-mnist", "ca-certificates"], PackageScript.Select([List]));
+        Assert.Equal(["dataset-fashion-mnist", "ca-certificates"], PackageScript.Select(["--without", "build", List]));
+        Assert.Equal(["ca-certificates"], PackageScript.Select(["--without", "data", List]));
+        Assert.Equal(["dataset-fashion-mnist"], PackageScript.Select(["--only", "data", List]));
         Assert.Equal(["python3-opencv", "prometheus", "kubectl"], PackageScript.Select([RepositoryPaths.File("scripts", "debian-packages-test.txt")]));
+    }
+
+    [Fact]
+    public void Selection_CombinesOnlyAndWithout_OverEveryTag()
+    {
+        using var directory = new TempDirectory("ensemble-packages-");
+        var list = Path.Combine(directory.Path, "packages.txt");
+        File.WriteAllText(list, "# a comment\nplain\ntool build  # trailing comment\nset data\nheaders build data\n");
+
+        Assert.Equal(["plain", "tool", "set", "headers"], PackageScript.Select([list]));
+        Assert.Equal(["plain", "set"], PackageScript.Select(["--without", "build", list]));
+        Assert.Equal(["plain"], PackageScript.Select(["--without", "build", "--without", "data", list]));
+        Assert.Equal(["tool", "headers"], PackageScript.Select(["--only", "build", list]));
+        // --only twice: both tags.
+        Assert.Equal(["headers"], PackageScript.Select(["--only", "build", "--only", "data", list]));
     }
 
     [Fact]

@@ -1,13 +1,16 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static TorchSharp.torch;
 
-namespace Ensemble.Torch.Serialization;
+namespace Ensemble.Distillation.Serialization;
 
 /// <summary>
 /// Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header
 /// (<c>{"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}}</c>),
 /// then the raw little-endian tensor bytes. Other tools (Python's safetensors, Hugging Face) load these files.
+/// Ours rather than TorchSharp.PyBridge's: a model file or checkpoint may come from anyone, so every header field
+/// is checked against the file before a byte is allocated, and each refusal names the file and the problem.
 /// </summary>
 public static class SafeTensors
 {
@@ -28,11 +31,11 @@ public static class SafeTensors
         long offset = 0;
         foreach (var (name, tensor) in ordered)
         {
-            var bytes = tensor.NumEl * tensor.DType.ElementSize();
+            var bytes = tensor.numel() * tensor.element_size();
             header[name] = new JsonObject
             {
-                ["dtype"] = DTypeName(tensor.DType),
-                ["shape"] = new JsonArray(tensor.Shape.Select(s => (JsonNode)s).ToArray()),
+                ["dtype"] = DTypeName(tensor.dtype),
+                ["shape"] = new JsonArray(tensor.shape.Select(s => (JsonNode)s).ToArray()),
                 ["data_offsets"] = new JsonArray(offset, offset + bytes),
             };
             offset += bytes;
@@ -55,9 +58,8 @@ public static class SafeTensors
                 for (var i = headerBytes.Length; i < padded; i++) stream.WriteByte((byte)' ');
                 foreach (var (_, tensor) in ordered)
                 {
-                    var buffer = new byte[tensor.NumEl * tensor.DType.ElementSize()];
-                    tensor.CopyTo<byte>(buffer);
-                    stream.Write(buffer);
+                    using var host = tensor.detach().cpu().contiguous();
+                    stream.Write(host.bytes);
                 }
 
                 stream.Flush(flushToDisk: true);
@@ -98,6 +100,7 @@ public static class SafeTensors
         var dataLength = bytes.Length - dataStart;
         var metadata = new Dictionary<string, string>();
         var tensors = new Dictionary<string, Tensor>();
+        var ranges = new List<(long Begin, long End, string Name)>();
         try
         {
             foreach (var (name, node) in header)
@@ -119,14 +122,45 @@ public static class SafeTensors
                     throw Invalid(path, $"tensor '{name}' has data offsets outside the {dataLength}-byte data section");
                 }
 
-                var expected = shape.Aggregate(1L, (a, b) => a * b) * type.ElementSize();
+                // The product of absurd dimensions overflows long: bound each step by the data section's size.
+                var expected = ElementSize(type);
+                foreach (var dim in shape)
+                {
+                    expected = dim == 0 || expected <= dataLength / Math.Max(dim, 1) ? expected * dim : long.MaxValue;
+                }
+
+                if (expected > dataLength)
+                {
+                    throw Invalid(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}] needs more than the {dataLength}-byte data section holds");
+                }
+
                 if (offsets[1] - offsets[0] != expected)
                 {
                     throw Invalid(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}] needs {expected} bytes, the header gives {offsets[1] - offsets[0]}");
                 }
 
+                ranges.Add((offsets[0], offsets[1], name));
                 var data = bytes.AsSpan((int)(dataStart + offsets[0]), (int)expected);
-                tensors[name] = Torch.FromBytes(data, type, shape, device).DetachFromDisposeScope();
+                var host = empty(shape, type).DetachFromDisposeScope();
+                data.CopyTo(host.bytes);
+                if (device is null || device.type == TorchSharp.DeviceType.CPU)
+                {
+                    tensors[name] = host;
+                }
+                else
+                {
+                    using (host) tensors[name] = host.to(device).DetachFromDisposeScope();
+                }
+            }
+
+            // Two tensors may not share bytes: the format gives each its own range.
+            ranges.Sort();
+            for (var r = 1; r < ranges.Count; r++)
+            {
+                if (ranges[r].Begin < ranges[r - 1].End && ranges[r].End > ranges[r].Begin)
+                {
+                    throw Invalid(path, $"tensors '{ranges[r - 1].Name}' and '{ranges[r].Name}' overlap at data offset {ranges[r].Begin}");
+                }
             }
         }
         catch (Exception e)
@@ -153,7 +187,7 @@ public static class SafeTensors
         ScalarType.Int32 => "I32",
         ScalarType.Int16 => "I16",
         ScalarType.Int8 => "I8",
-        ScalarType.UInt8 => "U8",
+        ScalarType.Byte => "U8",
         ScalarType.Bool => "BOOL",
         _ => throw new NotSupportedException($"{type} has no safetensors name"),
     };
@@ -168,9 +202,17 @@ public static class SafeTensors
         "I32" => ScalarType.Int32,
         "I16" => ScalarType.Int16,
         "I8" => ScalarType.Int8,
-        "U8" => ScalarType.UInt8,
+        "U8" => ScalarType.Byte,
         "BOOL" => ScalarType.Bool,
         _ => throw Invalid(path, $"tensor '{name}' has unsupported dtype '{dtype}'"),
+    };
+
+    private static long ElementSize(ScalarType type) => type switch
+    {
+        ScalarType.Float64 or ScalarType.Int64 => 8,
+        ScalarType.Float32 or ScalarType.Int32 => 4,
+        ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
+        _ => 1,
     };
 
     private static InvalidDataException Invalid(string path, string problem) => new($"{path}: not a valid safetensors file: {problem}");

@@ -1,4 +1,6 @@
-namespace Ensemble.Torch.Serialization;
+using static TorchSharp.torch;
+
+namespace Ensemble.Distillation.Serialization;
 
 /// <summary>The contents of a safetensors file: named tensors (owned by this object) and string metadata.</summary>
 public sealed class SafeTensorsFile : IDisposable
