@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Training-throughput benchmark: .NET trainer (./ensemble train) vs. a plain
-# libtorch C++ loop doing the same per-step work (reference/main.cpp).
+# Training-throughput benchmark: Ensemble's TorchSharp trainer (./ensemble train) vs. the same loop in
+# PyTorch-Python (pytorch_loop.py, Debian's python3-torch, installed here on first use), beside the last numbers of
+# Ensemble's own binding over Debian's libtorch 1.13 (7,326 and 2,111 samples/s, bench/RESULTS.md).
 #
 # Env: THREADS (default 2), MODELS (default "mlp cnn"), EPOCHS (default 2; the
 #      last epoch is reported, so the first absorbs warm-up), REPEATS (default 3:
-#      .NET and C++ runs alternate, and the table shows the median of each side),
+#      .NET and Python runs alternate, and the table shows the median of each side),
 #      DATA_DIR (default /usr/share/datasets/fashion-mnist), ENSEMBLE_CLI (default <repo>/ensemble).
 # A shared 2-core VM varies by ±10 % from run to run; alternating repeats and medians keep that
 # noise from deciding the ratio.
@@ -21,18 +22,18 @@ DATA_DIR="${DATA_DIR:-/usr/share/datasets/fashion-mnist}"
 ENSEMBLE_CLI="${ENSEMBLE_CLI:-$ROOT/ensemble}"
 BATCH=128 LR=0.05 SEED=1
 
-BUILD="$ROOT/artifacts/bench/reference"
 LOGS="$ROOT/artifacts/bench/throughput"
-REF="$BUILD/throughput_reference"
 mkdir -p "$LOGS"
 cd "$ROOT"
 
-# --- build the C++ reference (configure once, incremental build) -------------
-if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
-  cmake -S "$HERE/reference" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$LOGS/cmake-configure.log" 2>&1 \
-    || { cat "$LOGS/cmake-configure.log" >&2; exit 1; }
+# Debian's PyTorch, with OpenBLAS as its BLAS (reference BLAS would make it ~28x slower): for this bench only.
+if ! python3 -c 'import torch' 2>/dev/null; then
+  apt-get install -y --no-install-recommends python3-torch libopenblas0-openmp >"$LOGS/apt.log" 2>&1 \
+    || { cat "$LOGS/apt.log" >&2; exit 1; }
 fi
-cmake --build "$BUILD" >"$LOGS/cmake-build.log" 2>&1 || { cat "$LOGS/cmake-build.log" >&2; exit 1; }
+blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || true)"
+[[ "$blas" == *openblas* ]] || echo "warning: libblas.so.3 is $blas, not OpenBLAS; PyTorch-Python will be slow" >&2
+declare -A OLD=([mlp]=7326 [cnn]=2111)
 
 # --- helpers -------------------------------------------------------------------
 # stdin: program stdout; prints samples_per_second of the last JSON line (or nothing).
@@ -67,33 +68,27 @@ run_one() {
 status=0
 rows=()
 for model in $MODELS; do
-  cpps="" nets=""
+  pys="" nets=""
   for ((r = 1; r <= REPEATS; r++)); do
-    cpps+=" $(run_one "$LOGS/$model-cpp-$r" "$REF" --model "$model" --threads "$THREADS" --epochs "$EPOCHS" \
-            --batch-size "$BATCH" --lr "$LR" --seed "$SEED" --data "$DATA_DIR")"
-    if [[ -x "$ENSEMBLE_CLI" ]]; then
-      nets+=" $(run_one "$LOGS/$model-dotnet-$r" "$ENSEMBLE_CLI" train --model "$model" --epochs "$EPOCHS" \
-              --batch-size "$BATCH" --lr "$LR" --schedule constant --threads "$THREADS" --seed "$SEED" --json --no-eval --test-subset 1000)"
-    else
-      echo "  .NET CLI not found at $ENSEMBLE_CLI; skipping .NET run" >&2
-    fi
+    pys+=" $(run_one "$LOGS/$model-python-$r" python3 "$HERE/pytorch_loop.py" --model "$model" --threads "$THREADS" \
+            --epochs "$EPOCHS" --batch-size "$BATCH" --lr "$LR" --seed "$SEED" --data "$DATA_DIR")"
+    nets+=" $(run_one "$LOGS/$model-dotnet-$r" "$ENSEMBLE_CLI" train --model "$model" --epochs "$EPOCHS" \
+            --batch-size "$BATCH" --lr "$LR" --schedule constant --threads "$THREADS" --seed "$SEED" --json --no-eval --test-subset 1000)"
   done
-  echo "  $model samples/s: C++ [$cpps ]  .NET [$nets ]" >&2
-  cpp=$(median <<<"$cpps") net=$(median <<<"$nets")
-  [[ -n "$cpp" && -n "$net" ]] || status=1
-  rows+=("| $(label "$model") | $(fmt0 "$net") | $(fmt0 "$cpp") | $(ratio "$net" "$cpp") |")
+  echo "  $model samples/s: PyTorch-Python [$pys ]  TorchSharp [$nets ]" >&2
+  py=$(median <<<"$pys") net=$(median <<<"$nets")
+  [[ -n "$py" && -n "$net" ]] || status=1
+  rows+=("| $(label "$model") | $(fmt0 "$net") | $(fmt0 "$py") | ${OLD[$model]:-n/a} | $(ratio "$net" "$py") | $(ratio "$net" "${OLD[$model]:-}") |")
 done
 
 # --- report ------------------------------------------------------------------
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-torch_ver=$(dpkg-query -W -f='${Version}' libtorch-dev 2>/dev/null \
-  || sed -n 's/.*TORCH_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\).*/\2/p' \
-       /usr/include/torch/csrc/api/include/torch/version.h | paste -sd.)
+python_torch=$(python3 -c 'import torch; print(torch.__version__)' 2>/dev/null || echo unknown)
 
 echo
-echo "| model | .NET samples/s | C++ samples/s | ratio |"
-echo "|---|---:|---:|---:|"
+echo "| model | TorchSharp samples/s | PyTorch-Python samples/s | old binding samples/s | vs PyTorch-Python | vs old binding |"
+echo "|---|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC') · nproc $(nproc) · ${cpu_model:-unknown CPU} · libtorch ${torch_ver:-unknown} · threads $THREADS · batch $BATCH · epochs $EPOCHS (last reported)"
+echo "$(date -u '+%Y-%m-%d %H:%M:%S UTC') · nproc $(nproc) · ${cpu_model:-unknown CPU} · TorchSharp 0.107.0 / libtorch 2.10.0 · PyTorch-Python $python_torch · threads $THREADS · batch $BATCH · epochs $EPOCHS (last reported)"
 exit "$status"

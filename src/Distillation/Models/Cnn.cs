@@ -50,6 +50,16 @@ public sealed class Cnn : nn.Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
+        // TorchSharp's own message for a wrong channel count names neither shape; this one names both.
+        var shape = input.shape;
+        var example = _imageShape[1..];
+        var fits = shape.Length == 4 ? shape.AsSpan(1).SequenceEqual(example) : shape.Length == 2 && shape[1] == example[0] * example[1] * example[2];
+        if (!fits)
+        {
+            throw new ArgumentException(
+                $"input has shape [{string.Join(", ", shape)}]; this cnn takes [N, {string.Join(", ", example)}] (or [N, {example[0] * example[1] * example[2]}])", nameof(input));
+        }
+
         using var images = input.dim() == 4 ? input.alias() : input.reshape(_imageShape);
         using var features = _features.call(images);
         return _head.call(features);

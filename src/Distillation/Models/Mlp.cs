@@ -8,11 +8,13 @@ namespace Ensemble.Distillation.Models;
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> _layers;
+    private readonly int _inputFeatures;
 
     /// <summary>Builds the network with fresh weights (drawn from libtorch's generator).</summary>
     public Mlp(int inputFeatures, IReadOnlyList<int> hidden, int classes, double dropout, Device? device = null) : base(nameof(Mlp))
     {
         var layers = new List<nn.Module<Tensor, Tensor>>();
+        _inputFeatures = inputFeatures;
         var width = inputFeatures;
         foreach (var h in hidden)
         {
@@ -32,6 +34,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var flat = input.flatten(1);
+        if (flat.size(1) != _inputFeatures)
+        {
+            throw new ArgumentException(
+                $"input has shape [{string.Join(", ", input.shape)}], {flat.size(1)} features per example; this mlp takes [N, {_inputFeatures}]", nameof(input));
+        }
+
         return _layers.call(flat);
     }
 }

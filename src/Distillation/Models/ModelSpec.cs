@@ -31,6 +31,41 @@ public sealed record ModelSpec
         _ => $"cnn {string.Join("-", Channels.Select(c => $"conv{c}"))}-fc{FcHidden}",
     };
 
+    /// <summary>
+    /// The number of trainable parameters of the network for <paramref name="exampleShape"/> and
+    /// <paramref name="classes"/>, without building it (<see cref="long.MaxValue"/> when it would overflow): a model
+    /// file's spec is checked against the tensors the file really holds before anything is allocated.
+    /// </summary>
+    public long ParameterCount(int[] exampleShape, int classes)
+    {
+        static long Layer(long inputs, long outputs) =>
+            inputs > 0 && outputs > 0 && inputs > (long.MaxValue / 2) / outputs ? long.MaxValue : inputs * outputs + outputs;
+        static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+        long total = 0;
+        if (Kind == ModelKind.Mlp)
+        {
+            long width = exampleShape.Aggregate(1L, (a, b) => Math.Min(a * Math.Max(b, 0), int.MaxValue));
+            foreach (var h in Hidden.Append(classes))
+            {
+                total = Add(total, Layer(width, h));
+                width = h;
+            }
+
+            return total;
+        }
+
+        if (exampleShape.Length != 3) return 0;
+        long c = exampleShape[0], height = exampleShape[1], w = exampleShape[2];
+        foreach (var outChannels in Channels)
+        {
+            total = Add(Add(total, Layer(c * 9, outChannels)), 2L * outChannels); // conv 3×3 + batch-norm scale and shift
+            (c, height, w) = (outChannels, height / 2, w / 2);
+        }
+
+        total = Add(total, Layer(Math.Min(c * height * w, int.MaxValue), FcHidden));
+        return Add(total, Layer(FcHidden, classes));
+    }
+
     /// <summary>Every problem with this spec, by field name; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate(string path = "model")
     {

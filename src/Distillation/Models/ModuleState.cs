@@ -22,7 +22,7 @@ public static class ModuleState
         if (missing.Count > 0 || unexpected.Count > 0)
         {
             throw new ArgumentException(
-                $"the state does not fit the model: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}]", nameof(state));
+                $"the state does not fit the model: missing [{string.Join(", ", missing)}], unexpected [{string.Join(", ", unexpected)}]");
         }
 
         foreach (var (name, destination) in target)
@@ -31,7 +31,7 @@ public static class ModuleState
             if (!source.shape.SequenceEqual(destination.shape))
             {
                 throw new ArgumentException(
-                    $"'{name}' has shape [{string.Join(", ", source.shape)}] but the model's is [{string.Join(", ", destination.shape)}]", nameof(state));
+                    $"'{name}' has shape [{string.Join(", ", source.shape)}] but the model's is [{string.Join(", ", destination.shape)}]");
             }
         }
 

@@ -38,12 +38,52 @@ public static class ModelFile
             throw new InvalidDataException($"{path}: not an Ensemble model file (metadata format/model/example_shape/classes missing).");
         }
 
-        var spec = JsonSerializer.Deserialize<ModelSpec>(specJson) ?? throw new InvalidDataException($"{path}: empty model spec.");
-        var shape = shapeText.Split(',').Select(int.Parse).ToArray();
-        var classes = int.Parse(classText, System.Globalization.CultureInfo.InvariantCulture);
+        var (spec, shape, classes) = ReadDescription(path, specJson, shapeText, classText);
+        // The spec could ask for any size: build only a network whose parameters the file really holds.
+        var held = file.Tensors.Values.Sum(t => t.numel());
+        var needed = spec.ParameterCount(shape, classes);
+        if (needed > held)
+        {
+            throw new InvalidDataException($"{path}: the model spec asks for {needed} parameters but the file holds {held} values");
+        }
+
         var model = ModelFactory.Create(spec, shape, classes, device);
-        ModuleState.Load(model, file.Tensors);
+        try
+        {
+            ModuleState.Load(model, file.Tensors);
+        }
+        catch (ArgumentException e)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+
         model.eval();
         return (model, spec, shape, classes);
+    }
+
+    private static (ModelSpec Spec, int[] Shape, int Classes) ReadDescription(string path, string specJson, string shapeText, string classText)
+    {
+        ModelSpec? spec;
+        try
+        {
+            spec = JsonSerializer.Deserialize<ModelSpec>(specJson);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: metadata 'model' is not a model spec ({e.Message})", e);
+        }
+
+        if (spec is null) throw new InvalidDataException($"{path}: empty model spec.");
+        var problems = spec.Validate();
+        if (problems.Count > 0) throw new InvalidDataException($"{path}: metadata 'model': {string.Join("; ", problems)}");
+        var shape = shapeText.Split(',').Select(s => int.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d) && d > 0 ? d : -1).ToArray();
+        if (shape.Any(d => d < 1)) throw new InvalidDataException($"{path}: metadata 'example_shape' is '{shapeText}', not positive integers separated by commas");
+        if (!int.TryParse(classText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var classes) || classes < 1)
+        {
+            throw new InvalidDataException($"{path}: metadata 'classes' is '{classText}', not a positive integer");
+        }
+
+        return (spec, shape, classes);
     }
 }
