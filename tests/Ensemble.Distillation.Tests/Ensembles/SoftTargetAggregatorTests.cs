@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Ensembles;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using static Ensemble.Distillation.Tests.Losses.TestTensors;
 using GradientCheck = Ensemble.Distillation.Tests.Losses.GradientCheck;
 
@@ -14,15 +15,15 @@ public sealed class SoftTargetAggregatorTests
 
     private static double[] Aggregate(AggregationMethod method, double temperature, double[]? weights = null)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var w = weights is null ? null : Torch.Torch.FromArray(weights);
+        using var scope = NewDisposeScope();
+        var w = weights is null ? null : tensor(weights);
         return Values(SoftTargetAggregator.Aggregate(Members(temperature), method, temperature, w));
     }
 
     private static double[] Probabilities(double[] logits, double temperature)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        return Values(SoftTargetAggregator.Probabilities(Torch.Torch.FromArray<double>(logits, [logits.Length / 3, 3]), temperature));
+        using var scope = NewDisposeScope();
+        return Values(SoftTargetAggregator.Probabilities(Float64(logits, [logits.Length / 3, 3]), temperature));
     }
 
     [Theory]
@@ -72,10 +73,10 @@ public sealed class SoftTargetAggregatorTests
     public void GeometricAndLogits_Uniform_BothEqualSoftmaxOfMeanLogits()
     {
         // Normalised Π_k softmax(z_k/T)^{1/n} = softmax(mean_k z_k / T): the members' normalisers are constant per row.
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         const double t = 3;
-        var members = Enumerable.Range(0, 4).Select(k => Torch.Torch.FromArray<double>(GradientCheck.Sample(5 * 6, 20 + k, 3), [5, 6])).ToList();
-        var expected = Values((Tensor.Stack(members, 0).Mean(0) / t).Softmax(1));
+        var members = Enumerable.Range(0, 4).Select(k => Float64(GradientCheck.Sample(5 * 6, 20 + k, 3), [5, 6])).ToList();
+        var expected = Values((stack(members, 0).mean([0]) / t).softmax(1));
         var geometric = Values(SoftTargetAggregator.Probabilities(SoftTargetAggregator.Aggregate(members, AggregationMethod.Geometric, t), t));
         var logits = Values(SoftTargetAggregator.Probabilities(SoftTargetAggregator.Aggregate(members, AggregationMethod.Logits, t), t));
         GradientCheck.AssertClose(expected, geometric, 1e-12);
@@ -89,10 +90,10 @@ public sealed class SoftTargetAggregatorTests
     public void GeometricAndLogits_PerExampleWeights_AgreeInProbability()
     {
         // Σ_k w_k log softmax(z_k/T) and Σ_k w_k z_k / T differ by a constant per example, so their softmaxes agree.
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         const double t = 1.5;
-        var members = Enumerable.Range(0, 3).Select(k => Torch.Torch.FromArray<double>(GradientCheck.Sample(4 * 5, 60 + k, 3), [4, 5])).ToList();
-        var weights = Torch.Torch.FromArray<double>(GradientCheck.Sample(4 * 3, 70).Select(Math.Abs).ToArray(), [4, 3]);
+        var members = Enumerable.Range(0, 3).Select(k => Float64(GradientCheck.Sample(4 * 5, 60 + k, 3), [4, 5])).ToList();
+        var weights = Float64(GradientCheck.Sample(4 * 3, 70).Select(Math.Abs).ToArray(), [4, 3]);
         var geometric = Values(SoftTargetAggregator.Probabilities(SoftTargetAggregator.Aggregate(members, AggregationMethod.Geometric, t, weights), t));
         var logits = Values(SoftTargetAggregator.Probabilities(SoftTargetAggregator.Aggregate(members, AggregationMethod.Logits, t, weights), t));
         GradientCheck.AssertClose(geometric, logits, 1e-12);
@@ -107,18 +108,18 @@ public sealed class SoftTargetAggregatorTests
         const int n = 3, k = 4;
         var memberValues = Enumerable.Range(0, 3).Select(m => GradientCheck.Sample(n * k, 30 + m, 2)).ToList();
         var student = GradientCheck.Sample(n * k, 40, 2);
-        Tensor[] Members() => memberValues.Select(v => Torch.Torch.FromArray<double>(v, [n, k])).ToArray();
+        Tensor[] Members() => memberValues.Select(v => Float64(v, [n, k])).ToArray();
 
         var perMember = GradientCheck.Autograd(z =>
         {
-            var logQ = (z / t).LogSoftmax(1);
-            var kls = Members().Select(m => Functional.KlDiv(logQ, (m / t).Softmax(1))).ToList();
-            return Tensor.Stack(kls).Mean();
+            var logQ = (z / t).log_softmax(1);
+            var kls = Members().Select(m => nn.functional.kl_div(logQ, (m / t).softmax(1), log_target: false, reduction: nn.Reduction.Sum) / n).ToList();
+            return stack(kls).mean();
         }, student, [n, k]);
         var toMean = GradientCheck.Autograd(z =>
         {
             var pBar = SoftTargetAggregator.Probabilities(SoftTargetAggregator.Aggregate(Members(), AggregationMethod.Arithmetic, t), t);
-            return Functional.KlDiv((z / t).LogSoftmax(1), pBar);
+            return nn.functional.kl_div((z / t).log_softmax(1), pBar, log_target: false, reduction: nn.Reduction.Sum) / n;
         }, student, [n, k]);
 
         Assert.True(perMember.Max(Math.Abs) > 1e-3);
@@ -131,12 +132,12 @@ public sealed class SoftTargetAggregatorTests
     [InlineData(AggregationMethod.Logits)]
     public void WeightsOnOneMember_ReturnThatMembersDistribution(AggregationMethod method)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         const double t = 2;
-        var members = Enumerable.Range(0, 3).Select(k => Torch.Torch.FromArray<double>(GradientCheck.Sample(2 * 4, 50 + k, 2), [2, 4])).ToList();
-        var z = SoftTargetAggregator.Aggregate(members, method, t, Torch.Torch.FromArray([1.0, 0, 0]));
+        var members = Enumerable.Range(0, 3).Select(k => Float64(GradientCheck.Sample(2 * 4, 50 + k, 2), [2, 4])).ToList();
+        var z = SoftTargetAggregator.Aggregate(members, method, t, tensor(new[] { 1.0, 0, 0 }));
         Assert.All(Values(z), v => Assert.True(double.IsFinite(v)));
-        GradientCheck.AssertClose(Values((members[0] / t).Softmax(1)), Values(SoftTargetAggregator.Probabilities(z, t)), 1e-12);
+        GradientCheck.AssertClose(Values((members[0] / t).softmax(1)), Values(SoftTargetAggregator.Probabilities(z, t)), 1e-12);
         if (method == AggregationMethod.Logits)
         {
             GradientCheck.AssertClose(Values(members[0]), Values(z), 1e-12);
@@ -148,7 +149,7 @@ public sealed class SoftTargetAggregatorTests
     {
         // Two examples, members as above on both rows. Row 0 weights [1, 0] → p0; row 1 weights [1, 3] → [1/4, 3/4]:
         //   ¼·[1/2, 1/4, 1/4] + ¾·[1/4, 1/4, 1/2] = [5/16, 4/16, 7/16].
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         Tensor[] members = [LogOf([[2, 1, 1], [2, 1, 1]]), LogOf([[1, 1, 2], [1, 1, 2]])];
         var weights = Matrix([[1, 0], [1, 3]]);
         var p = Values(SoftTargetAggregator.Probabilities(SoftTargetAggregator.Aggregate(members, AggregationMethod.Arithmetic, 1, weights), 1));
@@ -159,9 +160,9 @@ public sealed class SoftTargetAggregatorTests
     public void Arithmetic_ProbabilitiesThatUnderflow_StayFinite()
     {
         // In float32, softmax of [0, −200] underflows to [1, 0]; the log-space mean and the floor keep the logits finite.
-        using var scope = Torch.Torch.NewDisposeScope();
-        Tensor[] members = [Torch.Torch.FromArray<float>([0f, -200f], [1, 2]), Torch.Torch.FromArray<float>([0f, -300f], [1, 2])];
-        var z = SoftTargetAggregator.Aggregate(members, AggregationMethod.Arithmetic, 1).ToArray<float>();
+        using var scope = NewDisposeScope();
+        Tensor[] members = [tensor(new[] { 0f, -200f }, [1, 2]), tensor(new[] { 0f, -300f }, [1, 2])];
+        var z = SoftTargetAggregator.Aggregate(members, AggregationMethod.Arithmetic, 1).data<float>().ToArray();
         Assert.All(z, v => Assert.True(float.IsFinite(v)));
         Assert.Equal(0f, z[0], 6);
         Assert.Equal((float)Math.Log(SoftTargetAggregator.ProbabilityFloor), z[1], 3);
@@ -171,23 +172,23 @@ public sealed class SoftTargetAggregatorTests
     public void Aggregate_DoesNotLeakTensors()
     {
         var members = Members(2);
-        using var weights = Torch.Torch.FromArray([1.0, 2.0]);
+        using var weights = tensor(new[] { 1.0, 2.0 });
         var before = SettledLiveTensors();
         foreach (var method in Enum.GetValues<AggregationMethod>())
         {
             using var z = SoftTargetAggregator.Aggregate(members, method, 2, weights);
         }
 
-        Assert.Equal(before, Torch.Torch.LiveTensorCount);
+        Assert.Equal(before, Tensor.TotalCount);
         foreach (var m in members) m.Dispose();
     }
 
     [Fact]
     public void Errors_NameTheArgumentAndTheShapes()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var a = Torch.Torch.Zeros([2, 3], ScalarType.Float64);
-        var b = Torch.Torch.Zeros([2, 4], ScalarType.Float64);
+        using var scope = NewDisposeScope();
+        var a = zeros(2, 3, ScalarType.Float64);
+        var b = zeros(2, 4, ScalarType.Float64);
 
         var empty = Assert.Throws<ArgumentException>(() => SoftTargetAggregator.Aggregate([], AggregationMethod.Arithmetic, 1));
         Assert.Equal("memberLogits", empty.ParamName);
@@ -198,14 +199,14 @@ public sealed class SoftTargetAggregatorTests
         Assert.Contains("[2, 3]", mismatch.Message);
 
         var badShape = Assert.Throws<ArgumentException>(() =>
-            SoftTargetAggregator.Aggregate([a, a], AggregationMethod.Geometric, 1, Torch.Torch.Ones([3])));
+            SoftTargetAggregator.Aggregate([a, a], AggregationMethod.Geometric, 1, ones(3)));
         Assert.Equal("weights", badShape.ParamName);
         Assert.Contains("[3]", badShape.Message);
         Assert.Contains("[2, 3]", badShape.Message);
         Assert.Contains("[2, 2]", badShape.Message); // the per-example shape it could have been
 
         var negative = Assert.Throws<ArgumentException>(() =>
-            SoftTargetAggregator.Aggregate([a, a], AggregationMethod.Arithmetic, 1, Torch.Torch.FromArray([1.0, -0.5])));
+            SoftTargetAggregator.Aggregate([a, a], AggregationMethod.Arithmetic, 1, tensor(new[] { 1.0, -0.5 })));
         Assert.Contains("non-negative", negative.Message);
 
         var zeroRow = Assert.Throws<ArgumentException>(() =>

@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Evaluation;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using static Ensemble.Distillation.Tests.Losses.TestTensors;
 
 namespace Ensemble.Distillation.Tests.Evaluation;
@@ -30,23 +31,23 @@ public sealed class ConfusionMatrixTests
     [Fact]
     public void From_IntegerPredictions_CountsByHand()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        AssertHandCase(ConfusionMatrix.From(Torch.Torch.FromArray(PredictionValues), Torch.Torch.FromArray(LabelValues), 3));
+        using var scope = NewDisposeScope();
+        AssertHandCase(ConfusionMatrix.From(tensor(PredictionValues), tensor(LabelValues), 3));
     }
 
     [Fact]
     public void From_Probabilities_TakesTheArgMaxOfEachRow()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var probabilities = Torch.Torch.FromArray(PredictionValues).OneHot(3).To(ScalarType.Float32) * 0.6f + 0.4f / 3;
-        AssertHandCase(ConfusionMatrix.From(probabilities, Torch.Torch.FromArray(LabelValues), 3));
+        using var scope = NewDisposeScope();
+        var probabilities = nn.functional.one_hot(tensor(PredictionValues), 3).to(ScalarType.Float32) * 0.6f + 0.4f / 3;
+        AssertHandCase(ConfusionMatrix.From(probabilities, tensor(LabelValues), 3));
     }
 
     [Fact]
     public void PerClassAccuracy_ClassWithoutExamples_IsNull()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var matrix = ConfusionMatrix.From(Torch.Torch.FromArray(PredictionValues), Torch.Torch.FromArray(LabelValues), 4);
+        using var scope = NewDisposeScope();
+        var matrix = ConfusionMatrix.From(tensor(PredictionValues), tensor(LabelValues), 4);
         Assert.Null(matrix.PerClassAccuracy[3]);
         Assert.Equal(0, matrix[3, 3]);
     }
@@ -79,15 +80,15 @@ public sealed class ConfusionMatrixTests
     [Fact]
     public void From_BadArguments_AreRejected()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var labels = Torch.Torch.FromArray(LabelValues);
-        var width = Assert.Throws<ArgumentException>(() => ConfusionMatrix.From(Torch.Torch.Zeros([8, 4]), labels, 3));
+        using var scope = NewDisposeScope();
+        var labels = tensor(LabelValues);
+        var width = Assert.Throws<ArgumentException>(() => ConfusionMatrix.From(zeros(8, 4), labels, 3));
         Assert.Contains("[8, 4]", width.Message);
-        var outOfRange = Assert.Throws<ArgumentException>(() => ConfusionMatrix.From(Torch.Torch.FromArray(PredictionValues), labels, 2));
+        var outOfRange = Assert.Throws<ArgumentException>(() => ConfusionMatrix.From(tensor(PredictionValues), labels, 2));
         Assert.Contains("labels[5] is 2", outOfRange.Message);
-        var floats = Assert.Throws<ArgumentException>(() => ConfusionMatrix.From(Torch.Torch.Zeros([8]), labels, 3));
+        var floats = Assert.Throws<ArgumentException>(() => ConfusionMatrix.From(zeros(8), labels, 3));
         Assert.Equal("predictionsOrProbabilities", floats.ParamName);
-        var count = Assert.Throws<ArgumentException>(() => ConfusionMatrix.From(Torch.Torch.FromArray<long>([0, 1]), labels, 3));
+        var count = Assert.Throws<ArgumentException>(() => ConfusionMatrix.From(tensor(new long[] { 0, 1 }), labels, 3));
         Assert.Equal("labels", count.ParamName);
         Assert.Contains("[8]", count.Message);
         Assert.Contains("[2]", count.Message);

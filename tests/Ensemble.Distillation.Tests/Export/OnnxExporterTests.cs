@@ -2,15 +2,15 @@ using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Export;
 using Ensemble.Distillation.Models;
 using Ensemble.Distillation.Training;
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
 using Xunit.Abstractions;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Export;
 
 /// <summary>
-/// Briefly trained networks exported to ONNX and run by OpenCV's DNN module on real Fashion-MNIST test images:
-/// its logits must be libtorch's.
+/// Briefly trained networks exported to ONNX and run on real Fashion-MNIST test images by two runtimes we did not
+/// write, OpenCV's DNN module and ONNX Runtime: their logits must be TorchSharp's (libtorch's).
 /// </summary>
 public sealed class OnnxExporterTests(OnnxExporterTests.FashionMnist data, ITestOutputHelper output)
     : IClassFixture<OnnxExporterTests.FashionMnist>, IDisposable
@@ -39,13 +39,18 @@ public sealed class OnnxExporterTests(OnnxExporterTests.FashionMnist data, ITest
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    /// <summary>Runs an ONNX file on examples and returns the runtime's version and its logits per example.</summary>
+    private delegate (string Version, double[][] Logits) OnnxRunner(string modelPath, float[] examples, int count, int[] exampleShape);
+
+    private static readonly ModelSpec s_mlp = ModelSpec.DefaultMlp with { Hidden = [64, 32], Dropout = 0.2 };
+    private static readonly ModelSpec s_cnn = ModelSpec.DefaultCnn with { Channels = [8, 16], FcHidden = 32 };
+
     [Fact]
     public void Mlp_RunByOpenCv_GivesLibtorchsLogitsOnRealTestImages()
     {
-        var spec = ModelSpec.DefaultMlp with { Hidden = [64, 32], Dropout = 0.2 };
-        using var model = Train(spec);
+        using var model = Train(s_mlp);
 
-        var maxDiff = CompareWithOpenCv(model, spec, "mlp");
+        var maxDiff = Compare(model, s_mlp, "mlp", "OpenCV", OpenCvOnnx.Run);
 
         Assert.True(maxDiff < Tolerance, $"max |OpenCV − libtorch| = {maxDiff:E2}");
     }
@@ -53,22 +58,49 @@ public sealed class OnnxExporterTests(OnnxExporterTests.FashionMnist data, ITest
     [Fact]
     public void Cnn_WithTrainedBatchNormStatistics_RunByOpenCv_GivesLibtorchsLogitsOnRealTestImages()
     {
-        var spec = ModelSpec.DefaultCnn with { Channels = [8, 16], FcHidden = 32 };
-        using var model = Train(spec);
-        var state = model.StateDict();
+        using var model = Train(s_cnn);
+        AssertBatchNormStatisticsMoved(model);
+
+        var maxDiff = Compare(model, s_cnn, "cnn", "OpenCV", OpenCvOnnx.Run);
+
+        Assert.True(maxDiff < Tolerance, $"max |OpenCV − libtorch| = {maxDiff:E2}");
+    }
+
+    [Fact]
+    public void Mlp_RunByOnnxRuntime_GivesTorchSharpsLogitsOnRealTestImages()
+    {
+        using var model = Train(s_mlp);
+
+        var maxDiff = Compare(model, s_mlp, "mlp", "ONNX Runtime", OnnxRuntimeOnnx.Run);
+
+        Assert.True(maxDiff < Tolerance, $"max |ONNX Runtime − TorchSharp| = {maxDiff:E2}");
+    }
+
+    [Fact]
+    public void Cnn_WithTrainedBatchNormStatistics_RunByOnnxRuntime_GivesTorchSharpsLogitsOnRealTestImages()
+    {
+        using var model = Train(s_cnn);
+        AssertBatchNormStatisticsMoved(model);
+
+        var maxDiff = Compare(model, s_cnn, "cnn", "ONNX Runtime", OnnxRuntimeOnnx.Run);
+
+        Assert.True(maxDiff < Tolerance, $"max |ONNX Runtime − TorchSharp| = {maxDiff:E2}");
+    }
+
+    /// <summary>
+    /// After 48 steps with momentum 0.1 the running statistics have moved well away from their start (0 and 1), so an
+    /// export that ignored them, or used the batch's, would be caught.
+    /// </summary>
+    private static void AssertBatchNormStatisticsMoved(nn.Module<Tensor, Tensor> model)
+    {
+        var state = model.state_dict();
         foreach (var norm in new[] { "features.1", "features.5" })
         {
-            // After 48 steps with momentum 0.1 the running statistics have moved well away from their start (0 and 1),
-            // so an export that ignored them, or used the batch's, would be caught.
-            var mean = state[$"{norm}.running_mean"].ToArray<float>();
-            var variance = state[$"{norm}.running_var"].ToArray<float>();
+            var mean = Floats(state[$"{norm}.running_mean"]);
+            var variance = Floats(state[$"{norm}.running_var"]);
             Assert.True(mean.Max(Math.Abs) > 0.05, $"{norm}.running_mean is still ≈ 0: [{string.Join(", ", mean)}]");
             Assert.True(variance.Max(v => Math.Abs(v - 1)) > 0.05, $"{norm}.running_var is still ≈ 1: [{string.Join(", ", variance)}]");
         }
-
-        var maxDiff = CompareWithOpenCv(model, spec, "cnn");
-
-        Assert.True(maxDiff < Tolerance, $"max |OpenCV − libtorch| = {maxDiff:E2}");
     }
 
     [Fact]
@@ -86,9 +118,9 @@ public sealed class OnnxExporterTests(OnnxExporterTests.FashionMnist data, ITest
         // opset_import (field 8, length-delimited: 0x42), 4 bytes: domain "" (0A 00), version 13 (10 0D).
         Assert.Equal([0x42, 0x04, 0x0A, 0x00, 0x10, 0x0D], bytes[^6..]);
         // Every weight travels as raw little-endian float32 bytes, exactly as the state dict holds it.
-        foreach (var (name, tensor) in model.StateDict())
+        foreach (var (name, value) in model.state_dict())
         {
-            var raw = System.Runtime.InteropServices.MemoryMarshal.AsBytes(tensor.ToArray<float>().AsSpan()).ToArray();
+            var raw = System.Runtime.InteropServices.MemoryMarshal.AsBytes(Floats(value).AsSpan()).ToArray();
             Assert.True(bytes.AsSpan().IndexOf(raw) > 0, $"the raw bytes of '{name}' are not in the file");
         }
     }
@@ -97,7 +129,7 @@ public sealed class OnnxExporterTests(OnnxExporterTests.FashionMnist data, ITest
     public void ModelOfAnotherKindThanTheSpec_IsRejectedNamingBoth()
     {
         using var mlp = ModelFactory.Create(ModelSpec.DefaultMlp with { Hidden = [4] }, [1, 4, 4], 2);
-        using var sequential = new Sequential(new Linear(16, 2));
+        using var sequential = nn.Sequential(nn.Linear(16, 2));
 
         var wrongKind = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(mlp, ModelSpec.DefaultCnn, [1, 4, 4], 2, Stream.Null));
         var unsupported = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(sequential, ModelSpec.DefaultMlp, [1, 4, 4], 2, Stream.Null));
@@ -132,18 +164,21 @@ public sealed class OnnxExporterTests(OnnxExporterTests.FashionMnist data, ITest
     }
 
     /// <summary>48 steps of SGD (3 epochs of batch 64) on 1024 real training images, then evaluation mode.</summary>
-    private Module Train(ModelSpec spec)
+    private nn.Module<Tensor, Tensor> Train(ModelSpec spec)
     {
         var trainer = new Trainer(spec, new TrainingOptions { Epochs = 3, BatchSize = 64, LearningRate = 0.05, Seed = 5, EvaluateEachEpoch = false });
         var model = trainer.CreateModel(data.Train);
         using var train = new DatasetTensors(data.Train);
         trainer.Fit(model, train, test: null);
-        model.Eval();
+        model.eval();
         return model;
     }
 
-    /// <summary>Exports <paramref name="model"/>, runs the file in OpenCV on the 32 test images one by one, and returns the largest logit difference.</summary>
-    private double CompareWithOpenCv(Module model, ModelSpec spec, string name)
+    /// <summary>
+    /// Exports <paramref name="model"/>, runs the file in <paramref name="runtime"/> on the 32 test images one by one,
+    /// checks that every image gets the same class, and returns the largest logit difference.
+    /// </summary>
+    private double Compare(nn.Module<Tensor, Tensor> model, ModelSpec spec, string name, string runtime, OnnxRunner run)
     {
         var test = data.Test;
         var path = Path.Combine(_directory, $"{name}.onnx");
@@ -152,32 +187,38 @@ public sealed class OnnxExporterTests(OnnxExporterTests.FashionMnist data, ITest
             OnnxExporter.Export(model, spec, test.ExampleShape, test.ClassCount, file);
         }
 
-        var (version, opencv) = OpenCvOnnx.Run(path, test.Features, test.Count, test.ExampleShape);
-        double[][] torch;
-        using (var noGrad = Torch.Torch.NoGrad())
-        using (var input = Torch.Torch.FromArray<float>(test.Features, [test.Count, .. test.ExampleShape.Select(s => (long)s)]))
-        using (var logits = model.Forward(input))
+        var (version, other) = run(path, test.Features, test.Count, test.ExampleShape);
+        double[][] expected;
+        using (var noGrad = no_grad())
+        using (var input = tensor(test.Features, [test.Count, .. test.ExampleShape.Select(s => (long)s)]))
+        using (var logits = model.call(input))
         {
-            torch = logits.ToArray<float>().Chunk(test.ClassCount).Select(row => row.Select(v => (double)v).ToArray()).ToArray();
+            expected = Floats(logits).Chunk(test.ClassCount).Select(row => row.Select(v => (double)v).ToArray()).ToArray();
         }
 
-        Assert.Equal(test.Count, opencv.Length);
+        Assert.Equal(test.Count, other.Length);
         var maxDiff = 0.0;
         var correct = 0;
         for (var i = 0; i < test.Count; i++)
         {
-            Assert.Equal(test.ClassCount, opencv[i].Length);
-            maxDiff = Math.Max(maxDiff, opencv[i].Zip(torch[i], (a, b) => Math.Abs(a - b)).Max());
-            var predicted = ArgMax(torch[i]);
-            Assert.Equal(predicted, ArgMax(opencv[i]));
+            Assert.Equal(test.ClassCount, other[i].Length);
+            maxDiff = Math.Max(maxDiff, other[i].Zip(expected[i], (a, b) => Math.Abs(a - b)).Max());
+            var predicted = ArgMax(expected[i]);
+            Assert.Equal(predicted, ArgMax(other[i]));
             if (predicted == test.Labels[i]) correct++;
         }
 
-        output.WriteLine($"{name}: OpenCV {version}, {new FileInfo(path).Length} bytes, max |OpenCV − libtorch| = {maxDiff:E2} over {test.Count}×{test.ClassCount} logits, {correct}/{test.Count} correct");
+        output.WriteLine($"{name}: {runtime} {version}, {new FileInfo(path).Length} bytes, max |{runtime} − TorchSharp| = {maxDiff:E2} over {test.Count}×{test.ClassCount} logits, {correct}/{test.Count} correct");
         // Briefly trained, not random: the comparison is on logits that mean something.
         Assert.True(correct >= test.Count / 2, $"{name} got only {correct}/{test.Count} right after training");
         return maxDiff;
     }
 
     private static int ArgMax(double[] values) => Array.IndexOf(values, values.Max());
+
+    private static float[] Floats(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.cpu().contiguous().data<float>().ToArray();
+    }
 }

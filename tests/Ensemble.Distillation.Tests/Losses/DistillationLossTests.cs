@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Losses;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using static Ensemble.Distillation.Tests.Losses.TestTensors;
 
 namespace Ensemble.Distillation.Tests.Losses;
@@ -24,9 +25,9 @@ public sealed class DistillationLossTests
 
     private static double Hinton(double teacherScale, double studentScale, bool labelled, KnowledgeDistillationOptions options)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         return DistillationLoss.Hinton(
-            LogOf(StudentRatios, studentScale), LogOf(TeacherRatios, teacherScale), labelled ? Labels(1, 0) : null, options).Item();
+            LogOf(StudentRatios, studentScale), LogOf(TeacherRatios, teacherScale), labelled ? Labels(1, 0) : null, options).item<double>();
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public sealed class DistillationLossTests
         var zt = GradientCheck.Sample(n * k, 2, 2);
         var options = new KnowledgeDistillationOptions { Temperature = 3, StudentTemperature = 2 };
         var gradient = GradientCheck.Autograd(
-            z => DistillationLoss.Hinton(z, Torch.Torch.FromArray<double>(zt, [n, k]), null, options), zs, [n, k]);
+            z => DistillationLoss.Hinton(z, Float64(zt, [n, k]), null, options), zs, [n, k]);
         var p = SoftmaxRows(zt, k, 3);
         var q = SoftmaxRows(zs, k, 2);
         GradientCheck.AssertClose(q.Select((qi, i) => 2.0 * 2.0 * (qi - p[i]) / (2.0 * n)).ToArray(), gradient, 1e-12);
@@ -124,41 +125,41 @@ public sealed class DistillationLossTests
         var zt = GradientCheck.Sample(n * k, 4, 2);
         var options = new KnowledgeDistillationOptions { Temperature = 2.5, StudentTemperature = 1.5, Alpha = 0.3, Standardize = standardize };
         GradientCheck.Check(
-            z => DistillationLoss.Hinton(z, Torch.Torch.FromArray<double>(zt, [n, k]), labelled ? Labels(0, 3, 1) : null, options),
+            z => DistillationLoss.Hinton(z, Float64(zt, [n, k]), labelled ? Labels(0, 3, 1) : null, options),
             zs, [n, k]);
     }
 
     [Fact]
     public void Hinton_TeacherLogits_ReceiveNoGradient()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var teacher = LogOf(TeacherRatios);
-        teacher.RequiresGrad = true;
+        teacher.requires_grad = true;
         var student = LogOf(StudentRatios);
-        student.RequiresGrad = true;
-        DistillationLoss.Hinton(student, teacher, Labels(1, 0), new()).Backward();
-        Assert.Null(teacher.Grad);
-        Assert.NotNull(student.Grad);
+        student.requires_grad = true;
+        DistillationLoss.Hinton(student, teacher, Labels(1, 0), new()).backward();
+        Assert.Null(teacher.grad);
+        Assert.NotNull(student.grad);
     }
 
     [Fact]
     public void Hinton_Standardized_IsInvariantToTeacherScaleAndShift_AndUnstandardizedIsNot()
     {
         // Standardization maps a·z_t + b (a > 0) to the same z-score as z_t (up to ε), so the loss cannot change.
-        using var scope = Torch.Torch.NewDisposeScope();
-        var student = Torch.Torch.FromArray<double>(GradientCheck.Sample(12, 5, 2), [3, 4]);
-        var teacher = Torch.Torch.FromArray<double>(GradientCheck.Sample(12, 6, 2), [3, 4]);
+        using var scope = NewDisposeScope();
+        var student = Float64(GradientCheck.Sample(12, 5, 2), [3, 4]);
+        var teacher = Float64(GradientCheck.Sample(12, 6, 2), [3, 4]);
         var moved = teacher * 3.0 - 5.0;
         var labels = Labels(2, 0, 1);
         var standardized = new KnowledgeDistillationOptions { Temperature = 2, Standardize = true };
         var plain = standardized with { Standardize = false };
 
-        var before = DistillationLoss.Hinton(student, teacher, labels, standardized).Item();
-        var after = DistillationLoss.Hinton(student, moved, labels, standardized).Item();
+        var before = DistillationLoss.Hinton(student, teacher, labels, standardized).item<double>();
+        var after = DistillationLoss.Hinton(student, moved, labels, standardized).item<double>();
         Assert.Equal(before, after, 6);
 
-        var plainBefore = DistillationLoss.Hinton(student, teacher, labels, plain).Item();
-        var plainAfter = DistillationLoss.Hinton(student, moved, labels, plain).Item();
+        var plainBefore = DistillationLoss.Hinton(student, teacher, labels, plain).item<double>();
+        var plainAfter = DistillationLoss.Hinton(student, moved, labels, plain).item<double>();
         Assert.True(Math.Abs(plainBefore - plainAfter) > 0.05, $"without standardization the loss moved only {plainBefore} → {plainAfter}");
     }
 
@@ -171,24 +172,24 @@ public sealed class DistillationLossTests
         var before = SettledLiveTensors();
         using (var loss = DistillationLoss.Hinton(student, teacher, labels, new() { Standardize = true }))
         {
-            Assert.Equal(before + 1, Torch.Torch.LiveTensorCount);
+            Assert.Equal(before + 1, Tensor.TotalCount);
         }
 
-        Assert.Equal(before, Torch.Torch.LiveTensorCount);
+        Assert.Equal(before, Tensor.TotalCount);
     }
 
     [Fact]
     public void Hinton_ShapeMismatch_NamesBothShapes()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var error = Assert.Throws<ArgumentException>(() =>
-            DistillationLoss.Hinton(Torch.Torch.Zeros([2, 3]), Torch.Torch.Zeros([2, 4]), null, new()));
+            DistillationLoss.Hinton(zeros(2, 3), zeros(2, 4), null, new()));
         Assert.Equal("teacherLogits", error.ParamName);
         Assert.Contains("[2, 4]", error.Message);
         Assert.Contains("[2, 3]", error.Message);
 
         var labels = Assert.Throws<ArgumentException>(() =>
-            DistillationLoss.Hinton(Torch.Torch.Zeros([2, 3]), Torch.Torch.Zeros([2, 3]), Labels(0, 1, 2), new()));
+            DistillationLoss.Hinton(zeros(2, 3), zeros(2, 3), Labels(0, 1, 2), new()));
         Assert.Equal("labels", labels.ParamName);
         Assert.Contains("[3]", labels.Message);
         Assert.Contains("[2, 3]", labels.Message);
@@ -202,10 +203,10 @@ public sealed class DistillationLossTests
     [InlineData(4, null, 1.5, "Alpha")]
     public void Hinton_BadOptions_NameTheOption(double temperature, double? studentTemperature, double alpha, string name)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var options = new KnowledgeDistillationOptions { Temperature = temperature, StudentTemperature = studentTemperature, Alpha = alpha };
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            DistillationLoss.Hinton(Torch.Torch.Zeros([2, 3]), Torch.Torch.Zeros([2, 3]), null, options));
+            DistillationLoss.Hinton(zeros(2, 3), zeros(2, 3), null, options));
         Assert.Equal(name, error.ParamName);
     }
 
@@ -217,19 +218,19 @@ public sealed class DistillationLossTests
         //   row 1: −(½ln¼ + ¼ln½ + ¼ln¼) = ½ln4 + ¼ln2 + ¼ln4 = (7/4)ln2
         //   row 2: −ln(1/5) = ln5
         //   mean = ((7/4)ln2 + ln5)/2 ≈ 1.411223
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var loss = DistillationLoss.SoftCrossEntropy(LogOf(StudentRatios), Matrix([[0.5, 0.25, 0.25], [0, 0, 1]]));
-        Assert.Equal((1.75 * Math.Log(2) + Math.Log(5)) / 2, loss.Item(), 12);
+        Assert.Equal((1.75 * Math.Log(2) + Math.Log(5)) / 2, loss.item<double>(), 12);
     }
 
     [Fact]
     public void SoftCrossEntropy_OneHotTargets_EqualsCrossEntropy()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var logits = Torch.Torch.FromArray<double>(GradientCheck.Sample(12, 7, 2), [4, 3]);
+        using var scope = NewDisposeScope();
+        var logits = Float64(GradientCheck.Sample(12, 7, 2), [4, 3]);
         var labels = Labels(2, 0, 1, 1);
-        Assert.Equal(Functional.CrossEntropy(logits, labels).Item(),
-            DistillationLoss.SoftCrossEntropy(logits, labels.OneHot(3).To(ScalarType.Float64)).Item(), 12);
+        Assert.Equal(nn.functional.cross_entropy(logits, labels).item<double>(),
+            DistillationLoss.SoftCrossEntropy(logits, nn.functional.one_hot(labels, 3).to(ScalarType.Float64)).item<double>(), 12);
     }
 
     [Fact]
@@ -242,8 +243,8 @@ public sealed class DistillationLossTests
     [Fact]
     public void SoftCrossEntropy_ShapeMismatch_NamesBothShapes()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var error = Assert.Throws<ArgumentException>(() => DistillationLoss.SoftCrossEntropy(Torch.Torch.Zeros([2, 3]), Torch.Torch.Zeros([3, 3])));
+        using var scope = NewDisposeScope();
+        var error = Assert.Throws<ArgumentException>(() => DistillationLoss.SoftCrossEntropy(zeros(2, 3), zeros(3, 3)));
         Assert.Contains("[3, 3]", error.Message);
         Assert.Contains("[2, 3]", error.Message);
     }

@@ -1,4 +1,5 @@
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Losses;
 
@@ -20,13 +21,13 @@ internal static class GradientCheck
     /// <summary>Autograd's gradient of the scalar <paramref name="loss"/> at <paramref name="x0"/> (float64).</summary>
     public static double[] Autograd(Func<Tensor, Tensor> loss, double[] x0, long[] shape)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var x = Torch.Torch.FromArray<double>(x0, shape);
-        x.RequiresGrad = true;
+        using var scope = NewDisposeScope();
+        var x = tensor(x0, shape).requires_grad_();
         var y = loss(x);
-        Assert.Empty(y.Shape);
-        y.Backward();
-        return x.Grad!.ToArray<double>();
+        Assert.Empty(y.shape);
+        Assert.Equal(ScalarType.Float64, y.dtype);
+        y.backward();
+        return x.grad!.data<double>().ToArray();
     }
 
     /// <summary>Central differences of the scalar <paramref name="loss"/> at <paramref name="x0"/>.</summary>
@@ -70,8 +71,8 @@ internal static class GradientCheck
 
     private static double Value(Func<Tensor, Tensor> loss, double[] values, long[] shape)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        using var noGrad = Torch.Torch.NoGrad();
-        return loss(Torch.Torch.FromArray<double>(values, shape)).Item();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return loss(tensor(values, shape)).item<double>();
     }
 }

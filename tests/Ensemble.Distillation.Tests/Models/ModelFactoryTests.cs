@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Models;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Models;
 
@@ -10,21 +11,21 @@ public class ModelFactoryTests
     {
         using var model = ModelFactory.Create(ModelSpec.DefaultMlp, [1, 28, 28], 10);
         // (784·1200 + 1200) + (1200·1200 + 1200) + (1200·10 + 10)
-        Assert.Equal(2_395_210, model.ParameterCount);
+        Assert.Equal(2_395_210, ParameterCount(model));
         Assert.Equal(["layers.0.weight", "layers.0.bias", "layers.3.weight", "layers.3.bias", "layers.6.weight", "layers.6.bias"],
-            model.NamedParameters().Select(p => p.Name));
+            model.named_parameters().Select(p => p.name));
     }
 
     [Fact]
     public void Cnn_MapsImagesToLogits_AndHasTheParameterCountOfItsLayers()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         using var model = ModelFactory.Create(ModelSpec.DefaultCnn, [1, 28, 28], 10);
         // conv 1→32 (288+32), bn (64), conv 32→64 (18432+64), bn (128), fc 3136→128 (401408+128), fc 128→10 (1290)
-        Assert.Equal(421_834, model.ParameterCount);
-        var logits = model.Forward(Torch.Torch.Randn([5, 784]));
-        Assert.Equal([5L, 10L], logits.Shape);
-        Assert.Contains(model.NamedBuffers(), b => b.Name == "features.1.running_mean");
+        Assert.Equal(421_834, ParameterCount(model));
+        var logits = model.call(randn(5, 784));
+        Assert.Equal([5L, 10L], logits.shape);
+        Assert.Contains(model.named_buffers(), b => b.name == "features.1.running_mean");
     }
 
     [Fact]
@@ -42,4 +43,6 @@ public class ModelFactoryTests
         Assert.Contains("model.hidden", e.Message);
         Assert.Contains("model.dropout", e.Message);
     }
+
+    private static long ParameterCount(nn.Module model) => model.parameters().Sum(p => p.numel());
 }

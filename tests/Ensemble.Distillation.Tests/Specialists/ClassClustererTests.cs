@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Specialists;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Specialists;
 
@@ -20,7 +21,7 @@ public sealed class ClassClustererTests
     [Fact]
     public void ExpectedConfusion_IsTheMeanPredictedDistributionPerLabel()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         // Class 0: [0.6, 0.4, 0] and [0.8, 0.2, 0] → mean [0.7, 0.3, 0]; class 1: one example; class 2: none → zeros.
         var p = Tensors.Matrix(new double[,] { { 0.6, 0.4, 0 }, { 0.1, 0.9, 0 }, { 0.8, 0.2, 0 } });
         var c = ClassClusterer.ExpectedConfusion(p, Tensors.Labels(0, 1, 0));
@@ -31,7 +32,7 @@ public sealed class ClassClustererTests
     [Fact]
     public void PredictionCovariance_OfTwoOppositeOneHotVectors()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         // Mean [0.5, 0.5]; centred rows ±[0.5, −0.5]; Σ = (1/2)·2·[0.5, −0.5]ᵀ[0.5, −0.5] = [[0.25, −0.25], [−0.25, 0.25]].
         var sigma = ClassClusterer.PredictionCovariance(Tensors.Matrix(new double[,] { { 1, 0 }, { 0, 1 } }));
 
@@ -41,7 +42,7 @@ public sealed class ClassClustererTests
     [Fact]
     public void Confusion_MergesTheMostConfusedPairsFirst_WithinMaxSize_RankedByWithinClusterConfusion()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var p = Tensors.Matrix(s_fiveClasses);
         var labels = Tensors.Labels(0, 1, 2, 3, 4);
 
@@ -62,7 +63,7 @@ public sealed class ClassClustererTests
     [Fact]
     public void Confusion_NeverReturnsEveryClass_EvenWhenMaxSizeAllowsIt()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         // Three classes that all confuse each other: a cluster of all three would leave a specialist no dustbin.
         var p = Tensors.Matrix(new double[,] { { 0.5, 0.3, 0.2 }, { 0.25, 0.5, 0.25 }, { 0.2, 0.3, 0.5 } });
         var clusters = ClassClusterer.Cluster(p, Tensors.Labels(0, 1, 2), SpecialistClustering.Confusion, count: 3, maxSize: 10, seed: 0);
@@ -76,7 +77,7 @@ public sealed class ClassClustererTests
     [InlineData(SpecialistClustering.Covariance)]
     public void BothMethods_RecoverPlantedGroups_MostConfusedFirst(SpecialistClustering method)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var (p, labels, groups) = PlantedGroups();
         var confusion = ClassClusterer.ExpectedConfusion(p, labels);
 
@@ -91,7 +92,7 @@ public sealed class ClassClustererTests
     [Fact]
     public void Covariance_SplitsClustersLargerThanMaxSize_AndIsDeterministicForASeed()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var (p, labels, groups) = PlantedGroups();
 
         // k = ⌈7/2⌉ = 4 clusters for 3 planted groups, one of them a triple: whatever k-means makes of that, no cluster
@@ -111,7 +112,7 @@ public sealed class ClassClustererTests
     [Fact]
     public void InvalidArguments_AreNamed()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var p = Tensors.Matrix(s_fiveClasses);
         var labels = Tensors.Labels(0, 1, 2, 3, 4);
         Assert.Equal("count", Assert.ThrowsAny<ArgumentException>(() => ClassClusterer.Cluster(p, labels, SpecialistClustering.Confusion, 0, 3, 0)).ParamName);
@@ -122,7 +123,7 @@ public sealed class ClassClustererTests
         var outOfRange = Assert.Throws<ArgumentException>(() => ClassClusterer.Cluster(p, Tensors.Labels(0, 1, 2, 3, 5), SpecialistClustering.Confusion, 1, 3, 0));
         Assert.Equal("labels", outOfRange.ParamName);
         Assert.Contains("label 5 of example 4", outOfRange.Message);
-        var flat = Assert.Throws<ArgumentException>(() => ClassClusterer.Cluster(Torch.Torch.Ones([5]), labels, SpecialistClustering.Covariance, 1, 3, 0));
+        var flat = Assert.Throws<ArgumentException>(() => ClassClusterer.Cluster(ones(5), labels, SpecialistClustering.Covariance, 1, 3, 0));
         Assert.Equal("generalistProbabilities", flat.ParamName);
     }
 
@@ -159,7 +160,7 @@ public sealed class ClassClustererTests
             }
         }
 
-        return (Tensors.Matrix(rows), Torch.Torch.FromArray(labels), groups);
+        return (Tensors.Matrix(rows), tensor(labels), groups);
     }
 
     private static string Key(int[] classes) => string.Join(",", classes);

@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Specialists;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Specialists;
 
@@ -10,23 +11,23 @@ public sealed class SpecialistCombinerTests
     [Fact]
     public void NoActiveSpecialist_LeavesTheGeneralistExactly()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         // Top-1 class is 0; the specialist covers {2, 3}, so it is inactive whatever it says.
-        var pg = Torch.Torch.FromArray<float>([0.5f, 0.3f, 0.15f, 0.05f], [1, 4]);
+        var pg = tensor(new[] { 0.5f, 0.3f, 0.15f, 0.05f }, [1, 4]);
         var specialist = new SpecialistPrediction([2, 3], Tensors.Matrix(new double[,] { { 0.98, 0.01, 0.01 } }));
 
         var q = SpecialistCombiner.Combine(pg, [specialist], topN: 1);
         var none = SpecialistCombiner.Combine(pg, [], topN: 2);
 
-        Assert.Equal(ScalarType.Float32, q.DType);
-        Assert.Equal(pg.ToArray<float>(), q.ToArray<float>());
-        Assert.Equal(pg.ToArray<float>(), none.ToArray<float>());
+        Assert.Equal(ScalarType.Float32, q.dtype);
+        Assert.Equal(pg.data<float>().ToArray(), q.data<float>().ToArray());
+        Assert.Equal(pg.data<float>().ToArray(), none.data<float>().ToArray());
     }
 
     [Fact]
     public void AnAgreeingSpecialist_LeavesTheGeneralist()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         // p_g restricted to S = {2, 3} is [0.3, 0.4]; its mass outside S is 0.1 + 0.2 = 0.3.
         var pg = Tensors.Matrix(new double[,] { { 0.1, 0.2, 0.3, 0.4 } });
         var q = SpecialistCombiner.Combine(pg, [new([2, 3], Tensors.Matrix(new double[,] { { 0.3, 0.4, 0.3 } }))], topN: 1);
@@ -37,7 +38,7 @@ public sealed class SpecialistCombinerTests
     [Fact]
     public void AConfidentSpecialist_MovesMassOnlyAmongItsClasses()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         // Dustbin 0.3 = p_g's mass outside S, so the optimum keeps q_0 = 0.1, q_1 = 0.2 and averages on S:
         // q_2 = (0.3 + 0.65)/2 = 0.475, q_3 = (0.4 + 0.05)/2 = 0.225 — the arg-max moves from 3 to 2.
         var pg = Tensors.Matrix(new double[,] { { 0.1, 0.2, 0.3, 0.4 } });
@@ -49,7 +50,7 @@ public sealed class SpecialistCombinerTests
     [Fact]
     public void OneSpecialist_MatchesTheClosedFormMinimum()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         // One specialist: q_i = (g_i + a_i)/2 on S, q_j = g_j (G + d)/2G off it, G = 0.3, d = 0.2:
         // q = [0.1·0.5/0.6, 0.2·0.5/0.6, (0.3 + 0.5)/2, (0.4 + 0.3)/2] = [1/12, 1/6, 0.4, 0.35].
         var pg = Tensors.Matrix(new double[,] { { 0.1, 0.2, 0.3, 0.4 } });
@@ -60,13 +61,13 @@ public sealed class SpecialistCombinerTests
         // F(q) = KL(p_g ‖ q) + KL([0.5, 0.3, 0.2] ‖ [0.4, 0.35, 0.25]), with q's dustbin 1/12 + 1/6 = 0.25.
         var expected = (0.1 * Math.Log(0.1 * 12)) + (0.2 * Math.Log(0.2 * 6)) + (0.3 * Math.Log(0.3 / 0.4)) + (0.4 * Math.Log(0.4 / 0.35))
             + (0.5 * Math.Log(0.5 / 0.4)) + (0.3 * Math.Log(0.3 / 0.35)) + (0.2 * Math.Log(0.2 / 0.25));
-        Assert.Equal(expected, SpecialistCombiner.Objective(pg, specialists, 1, q).ToArray<double>()[0], 12);
+        Assert.Equal(expected, SpecialistCombiner.Objective(pg, specialists, 1, q).data<double>().ToArray()[0], 12);
     }
 
     [Fact]
     public void ABatchWithDifferentActiveSets_MatchesAPerExampleReference()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var (pg, specialists) = RandomProblem(examples: 12, classes: 6, seed: 1, "0,1|1,2,3|4");
 
         var active = Tensors.Rows(SpecialistCombiner.ActiveSpecialists(pg, specialists, topN: 2));
@@ -93,7 +94,7 @@ public sealed class SpecialistCombinerTests
     [Fact]
     public void ObjectiveNeverRises_AndTheResultIsADistribution()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var (pg, specialists) = RandomProblem(examples: 16, classes: 6, seed: 2, "0,1|1,2,3|4");
 
         var previous = Objective(pg, specialists, 3, SpecialistCombiner.Combine(pg, specialists, 3, iterations: 0));
@@ -129,7 +130,7 @@ public sealed class SpecialistCombinerTests
     [InlineData("0,1|1,2,3|4", 300)]
     public void Result_IsMinimal_AgainstFeasiblePerturbations_AndStationary(string sets, int iterations)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var (pg, specialists) = RandomProblem(examples: 10, classes: 6, seed: 3, sets);
         var q = SpecialistCombiner.Combine(pg, specialists, topN: 3, iterations);
         var best = Objective(pg, specialists, 3, q);
@@ -182,10 +183,10 @@ public sealed class SpecialistCombinerTests
     [Fact]
     public void ADustbinOverClassesTheGeneralistRulesOut_IsLeftOut_AndQStaysFinite()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         // p_g gives class 2 (the dustbin's only class) exactly 0, so EM cannot place the dustbin's 0.2 there:
         // counts [1 + 0.5, 0.3, 0] normalised → [5/6, 1/6, 0].
-        var pg = Torch.Torch.FromArray<float>([1f, 0f, 0f], [1, 3]);
+        var pg = tensor(new[] { 1f, 0f, 0f }, [1, 3]);
         var q = SpecialistCombiner.Combine(pg, [new([0, 1], Tensors.Matrix(new double[,] { { 0.5, 0.3, 0.2 } }))], topN: 1);
 
         Assert.Equal([5.0 / 6, 1.0 / 6, 0], Tensors.Rows(q)[0], new ToleranceComparer(1e-7));
@@ -194,7 +195,7 @@ public sealed class SpecialistCombinerTests
     [Fact]
     public void WrongShapes_AreNamed()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var pg = Tensors.Matrix(new double[,] { { 0.5, 0.5, 0 } });
         Assert.Equal("topN", Assert.Throws<ArgumentOutOfRangeException>(() => SpecialistCombiner.Combine(pg, [], 4)).ParamName);
         Assert.Equal("iterations", Assert.Throws<ArgumentOutOfRangeException>(() => SpecialistCombiner.Combine(pg, [], 1, -1)).ParamName);
@@ -202,12 +203,12 @@ public sealed class SpecialistCombinerTests
         Assert.Equal("specialists", wrongWidth.ParamName);
         Assert.Contains("[1, 3]", wrongWidth.Message);
         Assert.Equal("specialists[0].Classes", Assert.Throws<ArgumentException>(() => SpecialistCombiner.Combine(pg, [new([1, 0], Tensors.Matrix(new double[,] { { 1, 0, 0 } }))], 1)).ParamName);
-        Assert.Equal("generalistProbabilities", Assert.Throws<ArgumentException>(() => SpecialistCombiner.Combine(Torch.Torch.Ones([3]), [], 1)).ParamName);
-        Assert.Equal("q", Assert.Throws<ArgumentException>(() => SpecialistCombiner.Objective(pg, [], 1, Torch.Torch.Ones([1, 2]))).ParamName);
+        Assert.Equal("generalistProbabilities", Assert.Throws<ArgumentException>(() => SpecialistCombiner.Combine(ones(3), [], 1)).ParamName);
+        Assert.Equal("q", Assert.Throws<ArgumentException>(() => SpecialistCombiner.Objective(pg, [], 1, ones(1, 2))).ParamName);
     }
 
     private static double[] Objective(Tensor pg, SpecialistPrediction[] specialists, int topN, Tensor q) =>
-        SpecialistCombiner.Objective(pg, specialists, topN, q).ToArray<double>();
+        SpecialistCombiner.Objective(pg, specialists, topN, q).data<double>().ToArray();
 
     /// <summary>
     /// Random distributions (softmax of 2·N(0, 1) logits) for a generalist and specialists with the given class sets,

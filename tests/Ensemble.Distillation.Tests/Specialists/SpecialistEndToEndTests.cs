@@ -2,7 +2,10 @@ using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Evaluation;
 using Ensemble.Distillation.Models;
 using Ensemble.Distillation.Specialists;
+using Ensemble.Distillation.Runtime;
 using Ensemble.Distillation.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Specialists;
 
@@ -11,11 +14,11 @@ public sealed class SpecialistEndToEndTests
     [Fact]
     public void ADustbinSpecialistForTheMostConfusedGroup_RaisesThatGroupsAccuracy()
     {
-        var previousThreads = Torch.Torch.Threads;
-        Torch.Torch.Threads = 1; // one thread: the same numbers on every run
+        var previousThreads = TorchRuntime.Threads;
+        TorchRuntime.Threads = 1; // one thread: the same numbers on every run
         try
         {
-            using var scope = Torch.Torch.NewDisposeScope();
+            using var scope = NewDisposeScope();
             // Groups {0,1,2}, {3,4,5}, {6,7}, {8,9}: far apart (6), classes inside a group 3 apart with unit noise.
             var dataOptions = new SyntheticDatasetOptions { GroupSizes = [3, 3, 2, 2], Features = 16, TrainPerClass = 200, TestPerClass = 200, ClassSeparation = 3, Seed = 5 };
             var (train, test) = SyntheticDataset.Generate(dataOptions);
@@ -33,7 +36,7 @@ public sealed class SpecialistEndToEndTests
             trainer.Fit(generalist, fitTensors, null);
 
             // Clustering the held-out predictions recovers the planted groups, by either method.
-            var heldOutProbabilities = Evaluator.Logits(generalist, heldOutTensors).Softmax(1);
+            var heldOutProbabilities = Evaluator.Logits(generalist, heldOutTensors).softmax(1);
             var byConfusion = ClassClusterer.Cluster(heldOutProbabilities, heldOutTensors.Labels, SpecialistClustering.Confusion, count: 4, maxSize: 3, seed: 1);
             var byCovariance = ClassClusterer.Cluster(heldOutProbabilities, heldOutTensors.Labels, SpecialistClustering.Covariance, count: 4, maxSize: 3, seed: 1);
             string[] planted = ["0,1,2", "3,4,5", "6,7", "8,9"];
@@ -47,18 +50,18 @@ public sealed class SpecialistEndToEndTests
             var specialistData = new Dataset("specialist", chosen.Features, chosen.ExampleShape, DustbinLabels.Map(chosen.Labels, group), group.Length + 1);
             using var specialistTensors = new DatasetTensors(specialistData);
             using var specialist = SpecialistModels.FromGeneralist(generalist, spec, fit.ExampleShape, fit.ClassCount, group, SpecialistHead.Dustbin);
-            Torch.Torch.ManualSeed(3);
+            manual_seed(3);
             new Trainer(spec, generalistOptions with { Epochs = 20, Seed = 3 }).Fit(specialist, specialistTensors, null);
 
             // Combine on the test set.
-            var generalistTest = Evaluator.Logits(generalist, testTensors).Softmax(1);
+            var generalistTest = Evaluator.Logits(generalist, testTensors).softmax(1);
             var specialistTest = SpecialistOutputs.ToDistribution(
                 Evaluator.Logits(specialist, testTensors), group, test.ClassCount, SpecialistHead.Dustbin, sample.DustbinLogitCorrection);
             var combined = SpecialistCombiner.Combine(generalistTest, [new SpecialistPrediction(group, specialistTest)], topN: 2);
 
             var labels = test.Labels;
-            var before = generalistTest.ArgMax(1).ToArray<long>();
-            var after = combined.ArgMax(1).ToArray<long>();
+            var before = generalistTest.argmax(1).data<long>().ToArray();
+            var after = combined.argmax(1).data<long>().ToArray();
             var inGroup = Enumerable.Range(0, labels.Length).Where(i => group.Contains(labels[i])).ToArray();
             var outside = Enumerable.Range(0, labels.Length).Except(inGroup).ToArray();
             double Accuracy(long[] predictions, int[] rows) => rows.Average(i => predictions[i] == labels[i] ? 1.0 : 0.0);
@@ -73,7 +76,7 @@ public sealed class SpecialistEndToEndTests
         }
         finally
         {
-            Torch.Torch.Threads = previousThreads;
+            TorchRuntime.Threads = previousThreads;
         }
     }
 

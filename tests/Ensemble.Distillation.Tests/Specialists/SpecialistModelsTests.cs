@@ -1,7 +1,7 @@
 using Ensemble.Distillation.Models;
 using Ensemble.Distillation.Specialists;
-using Ensemble.Torch;
-using Ensemble.Torch.Nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Specialists;
 
@@ -12,19 +12,19 @@ public sealed class SpecialistModelsTests
     [Fact]
     public void Full_IsAnExactIndependentCopy()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        Torch.Torch.ManualSeed(1);
+        using var scope = NewDisposeScope();
+        manual_seed(1);
         using var generalist = ModelFactory.Create(s_mlp, [6], 5);
         using var specialist = SpecialistModels.FromGeneralist(generalist, s_mlp, [6], 5, [1, 3], SpecialistHead.Full);
-        var x = Torch.Torch.Randn([4, 6]);
+        var x = randn(4, 6);
 
         Assert.Equal(Logits(generalist, x), Logits(specialist, x));
 
         // No shared storage: changing the specialist leaves the generalist alone.
         var before = Logits(generalist, x);
-        using (Torch.Torch.NoGrad())
+        using (no_grad())
         {
-            specialist.Parameters().First().FillInPlace(0);
+            specialist.parameters().First().fill_(0);
         }
 
         Assert.Equal(before, Logits(generalist, x));
@@ -34,15 +34,15 @@ public sealed class SpecialistModelsTests
     [Fact]
     public void Dustbin_KeepsTheSpecialLogits_AndStartsTheDustbinAtMeanRestLogitPlusLogR()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        Torch.Torch.ManualSeed(2);
+        using var scope = NewDisposeScope();
+        manual_seed(2);
         using var generalist = ModelFactory.Create(s_mlp, [6], 5);
         using var specialist = SpecialistModels.FromGeneralist(generalist, s_mlp, [6], 5, [1, 3], SpecialistHead.Dustbin);
-        var x = Torch.Torch.Randn([4, 6]);
+        var x = randn(4, 6);
 
         var g = Logits(generalist, x);
         var s = Logits(specialist, x);
-        Assert.Equal([4L, 3L], specialist.Forward(x).Shape);
+        Assert.Equal([4L, 3L], specialist.call(x).shape);
         for (var n = 0; n < 4; n++)
         {
             Assert.Equal(g[n][1], s[n][0], 5);
@@ -58,27 +58,27 @@ public sealed class SpecialistModelsTests
     [Fact]
     public void Dustbin_WhenTheRestLogitsAreEqual_StartsWithTheGeneralistsRestMass()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        Torch.Torch.ManualSeed(3);
+        using var scope = NewDisposeScope();
+        manual_seed(3);
         using var generalist = ModelFactory.Create(s_mlp, [6], 5);
         // Make the output rows (and biases) of classes 0, 2, 4 equal, so their logits are equal for every input.
-        using (Torch.Torch.NoGrad())
+        using (no_grad())
         {
             foreach (var name in new[] { "layers.3.weight", "layers.3.bias" })
             {
-                var p = generalist.StateDict()[name];
-                var row0 = p.Narrow(0, 0, 1);
-                p.Narrow(0, 2, 1).CopyInPlace(row0);
-                p.Narrow(0, 4, 1).CopyInPlace(row0);
+                var p = generalist.state_dict()[name];
+                var row0 = p.narrow(0, 0, 1);
+                p.narrow(0, 2, 1).copy_(row0);
+                p.narrow(0, 4, 1).copy_(row0);
             }
         }
 
         using var specialist = SpecialistModels.FromGeneralist(generalist, s_mlp, [6], 5, [1, 3], SpecialistHead.Dustbin);
-        var x = Torch.Torch.Randn([4, 6]);
-        generalist.Eval();
-        specialist.Eval();
-        var pg = Tensors.Rows(generalist.Forward(x).Softmax(1));
-        var ps = Tensors.Rows(specialist.Forward(x).Softmax(1));
+        var x = randn(4, 6);
+        generalist.eval();
+        specialist.eval();
+        var pg = Tensors.Rows(generalist.call(x).softmax(1));
+        var ps = Tensors.Rows(specialist.call(x).softmax(1));
 
         for (var n = 0; n < 4; n++)
         {
@@ -91,26 +91,26 @@ public sealed class SpecialistModelsTests
     [Fact]
     public void Cnn_CopiesConvolutionsAndBatchNormStatistics()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var spec = ModelSpec.DefaultCnn with { Channels = [2], FcHidden = 4 };
-        Torch.Torch.ManualSeed(4);
+        manual_seed(4);
         using var generalist = ModelFactory.Create(spec, [1, 4, 4], 3);
         // Give batch norm non-trivial running statistics: one training-mode pass.
-        generalist.Forward(Torch.Torch.Randn([8, 1, 4, 4]) * 3 + 1).Dispose();
+        generalist.call(randn(8, 1, 4, 4) * 3 + 1).Dispose();
 
         using var specialist = SpecialistModels.FromGeneralist(generalist, spec, [1, 4, 4], 3, [0, 2], SpecialistHead.Full);
-        var x = Torch.Torch.Randn([5, 16]);
+        var x = randn(5, 16);
 
         Assert.Equal(Logits(generalist, x), Logits(specialist, x));
         var dustbin = SpecialistModels.FromGeneralist(generalist, spec, [1, 4, 4], 3, [0, 2], SpecialistHead.Dustbin);
-        Assert.Equal([5L, 3L], dustbin.Forward(x).Shape);
+        Assert.Equal([5L, 3L], dustbin.call(x).shape);
         dustbin.Dispose();
     }
 
     [Fact]
     public void AGeneralistOfAnotherShape_OrBadClasses_AreNamed()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         using var generalist = ModelFactory.Create(s_mlp, [6], 5);
         var otherSpec = Assert.Throws<ArgumentException>(() => SpecialistModels.FromGeneralist(generalist, s_mlp with { Hidden = [9] }, [6], 5, [1], SpecialistHead.Full));
         Assert.Equal("generalist", otherSpec.ParamName);
@@ -121,11 +121,11 @@ public sealed class SpecialistModelsTests
     }
 
     /// <summary>The model's logits in evaluation mode (dropout off), as rows of doubles.</summary>
-    private static double[][] Logits(Module model, Tensor x)
+    private static double[][] Logits(nn.Module<Tensor, Tensor> model, Tensor x)
     {
-        model.Eval();
-        using var noGrad = Torch.Torch.NoGrad();
-        using var logits = model.Forward(x);
+        model.eval();
+        using var noGrad = no_grad();
+        using var logits = model.call(x);
         return Tensors.Rows(logits);
     }
 }

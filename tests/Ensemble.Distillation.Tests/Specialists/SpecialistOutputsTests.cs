@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Specialists;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Specialists;
 
@@ -10,7 +11,7 @@ public sealed class SpecialistOutputsTests
     [Fact]
     public void Dustbin_AddsTheCorrectionToTheDustbinLogit()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         // [0, ln 2, 0] + [0, 0, ln 3] = [ln 1, ln 2, ln 3] → [1, 2, 3]/6.
         var logits = Tensors.Matrix(new double[,] { { 0, Math.Log(2), 0 } });
         var p = SpecialistOutputs.ToDistribution(logits, [4, 7], 10, SpecialistHead.Dustbin, Math.Log(3));
@@ -21,7 +22,7 @@ public sealed class SpecialistOutputsTests
     [Fact]
     public void Full_FoldsTheOtherClassesIntoTheDustbin_ShiftedByTheCorrection()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         // exp(z) = [1, 2, 3, 4], S = {1, 3}: special [2, 4], rest 1 + 3 = 4.
         var logits = Tensors.Matrix(new double[,] { { 0, Math.Log(2), Math.Log(3), Math.Log(4) } });
 
@@ -35,8 +36,8 @@ public sealed class SpecialistOutputsTests
     [Fact]
     public void WrongShapesAndClasses_AreNamed()
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var logits = Torch.Torch.Zeros([2, 3]);
+        using var scope = NewDisposeScope();
+        var logits = zeros(2, 3);
         var wrongWidth = Assert.Throws<ArgumentException>(() => SpecialistOutputs.ToDistribution(logits, [0, 1, 2], 5, SpecialistHead.Dustbin, 0));
         Assert.Equal("specialistLogits", wrongWidth.ParamName);
         Assert.Contains("N×4", wrongWidth.Message);

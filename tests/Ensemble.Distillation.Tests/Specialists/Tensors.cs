@@ -1,4 +1,5 @@
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Specialists;
 
@@ -10,18 +11,18 @@ internal static class Tensors
     {
         var flat = new double[values.Length];
         Buffer.BlockCopy(values, 0, flat, 0, values.Length * sizeof(double));
-        return Torch.Torch.FromArray<double>(flat, [values.GetLength(0), values.GetLength(1)]);
+        return tensor(flat, [values.GetLength(0), values.GetLength(1)]);
     }
 
     /// <summary>An int64 label vector.</summary>
-    public static Tensor Labels(params long[] labels) => Torch.Torch.FromArray(labels);
+    public static Tensor Labels(params long[] labels) => tensor(labels);
 
     /// <summary>The rows of an N×K tensor, as float64.</summary>
     public static double[][] Rows(Tensor t)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
-        var k = (int)t.Size(1);
-        var values = t.To(ScalarType.Float64, Device.Cpu).Contiguous().ToArray<double>();
-        return Enumerable.Range(0, (int)t.Size(0)).Select(r => values.AsSpan(r * k, k).ToArray()).ToArray();
+        using var scope = NewDisposeScope();
+        var k = (int)t.size(1);
+        var values = t.to(ScalarType.Float64, CPU).contiguous().data<double>().ToArray();
+        return Enumerable.Range(0, (int)t.size(0)).Select(r => values.AsSpan(r * k, k).ToArray()).ToArray();
     }
 }

@@ -1,8 +1,11 @@
 using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Evaluation;
 using Ensemble.Distillation.Models;
+using Ensemble.Distillation.Runtime;
+using Ensemble.Distillation.Serialization;
 using Ensemble.Distillation.Training;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Training;
 
@@ -15,7 +18,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void Mlp_On6000FashionMnistExamples_ReachesAtLeast80PercentIn2Epochs()
     {
-        Torch.Torch.Threads = Environment.ProcessorCount;
+        TorchRuntime.Threads = Environment.ProcessorCount;
         var (train, test) = DatasetCatalog.Load("fashion-mnist");
         using var trainTensors = new DatasetTensors(train.Take(6000));
         using var testTensors = new DatasetTensors(test);
@@ -34,8 +37,8 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void ResumedFromEpochCheckpoint_EndsWithExactlyTheWeightsOfAnUninterruptedRun()
     {
-        var previousThreads = Torch.Torch.Threads;
-        Torch.Torch.Threads = 1;
+        var previousThreads = TorchRuntime.Threads;
+        TorchRuntime.Threads = 1;
         try
         {
             var (train, _) = SyntheticDataset.Generate(new SyntheticDatasetOptions { Seed = 3, TrainPerClass = 60, TestPerClass = 10 });
@@ -63,7 +66,7 @@ public sealed class TrainerTests : IDisposable
         }
         finally
         {
-            Torch.Torch.Threads = previousThreads;
+            TorchRuntime.Threads = previousThreads;
         }
     }
 
@@ -82,6 +85,27 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains(TrainingCheckpoint.FileName(1), e.Message);
         Assert.Contains("[16]", e.Message);
         Assert.Contains("[8]", e.Message);
+    }
+
+    [Fact]
+    public void Restore_OfACheckpointInTheOlderFormat_SaysSoNamingTheFile()
+    {
+        // ensemble.checkpoint/1 held the old binding's optimizer state, which TorchSharp's optimizers cannot take up.
+        var (train, _) = SyntheticDataset.Generate(new SyntheticDatasetOptions { Seed = 1, TrainPerClass = 20, TestPerClass = 5 });
+        var spec = ModelSpec.DefaultMlp with { Hidden = [16] };
+        var path = Path.Combine(_directory, TrainingCheckpoint.FileName(1));
+        using (var scope = NewDisposeScope())
+        {
+            SafeTensors.Save(path, [new("model.layers.0.weight", zeros(16, 32))],
+                new Dictionary<string, string> { ["format"] = "ensemble.checkpoint/1", ["epoch"] = "1" });
+        }
+
+        var trainer = new Trainer(spec, new TrainingOptions { Epochs = 2, CheckpointDirectory = _directory });
+        using var model = trainer.CreateModel(train);
+        using var data = new DatasetTensors(train);
+        var e = Assert.Throws<InvalidDataException>(() => trainer.Fit(model, data, null));
+        Assert.Contains(TrainingCheckpoint.FileName(1), e.Message);
+        Assert.Contains("older format", e.Message);
     }
 
     [Fact]
@@ -112,6 +136,12 @@ public sealed class TrainerTests : IDisposable
         {
         }
 
-        return (epochs, model.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray<float>()));
+        return (epochs, model.state_dict().ToDictionary(kv => kv.Key, kv => ToFloats(kv.Value)));
+    }
+
+    private static float[] ToFloats(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.cpu().contiguous().data<float>().ToArray();
     }
 }

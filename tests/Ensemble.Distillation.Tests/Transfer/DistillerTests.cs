@@ -3,9 +3,11 @@ using Ensemble.Distillation.Ensembles;
 using Ensemble.Distillation.Evaluation;
 using Ensemble.Distillation.Losses;
 using Ensemble.Distillation.Models;
+using Ensemble.Distillation.Runtime;
 using Ensemble.Distillation.Training;
 using Ensemble.Distillation.Transfer;
-using Ensemble.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Ensemble.Distillation.Tests.Transfer;
 
@@ -19,7 +21,7 @@ public sealed class DistillerTests
     [Fact]
     public void EnsembleBeatsItsAverageMember_AndStudentDistilledFromIt_OnSmallTransferSet_BeatsItsBaseline()
     {
-        Torch.Torch.Threads = Environment.ProcessorCount;
+        TorchRuntime.Threads = Environment.ProcessorCount;
         var (train, test) = SyntheticDataset.Generate(new SyntheticDatasetOptions { TrainPerClass = 300, Seed = 3 });
         using var testTensors = new DatasetTensors(test);
         using var trainTensors = new DatasetTensors(train);
