@@ -48,6 +48,30 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_Banner_SaysWhatComputes()
+    {
+        var (code, stdout, stderr) = CliProcess.Run("train", "--model", "mlp", "--hidden", "16", "--epochs", "1", "--subset", "256",
+            "--test-subset", "100", "--threads", "2");
+
+        Assert.True(code == 0, stderr);
+        var banner = stdout.Split('\n')[0];
+        Assert.StartsWith("mlp 784-16-10: 12,730 parameters; 256 training and 100 test examples of fashion-mnist; ", banner, StringComparison.Ordinal);
+        Assert.EndsWith("TorchSharp 0.107.0, libtorch 2.10.0, 2 threads, cpu", banner, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_WithoutItsLibtorch_FailsInOneLineNamingTheFile()
+    {
+        var missing = Path.Combine(_directory, "no-torch");
+        var (code, stdout, stderr) = CliProcess.Run(new Dictionary<string, string?> { ["ENSEMBLE_LIBTORCH"] = missing },
+            "train", "--model", "mlp", "--epochs", "1", "--subset", "100");
+
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"error: {Path.Combine(missing, "libtorch.so")}: not found (expected from ENSEMBLE_LIBTORCH={missing})", stderr.Trim());
+    }
+
+    [Fact]
     public void Eval_Errors_NameTheFileOrOption()
     {
         var missing = CliProcess.Run("eval", Path.Combine(_directory, "none.safetensors"));

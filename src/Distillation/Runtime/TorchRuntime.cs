@@ -67,19 +67,21 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Parses <c>cpu</c> or <c>cuda:N</c>.</summary>
-    /// <exception cref="ArgumentException">Anything else.</exception>
+    /// <summary>Parses <c>cpu</c>, <c>cuda</c> (= <c>cuda:0</c>) or <c>cuda:N</c>, ignoring case and surrounding space.</summary>
+    /// <exception cref="FormatException">Anything else.</exception>
     public static Device ParseDevice(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (text == "cpu") return CPU;
-        if (text.StartsWith("cuda:", StringComparison.Ordinal) &&
-            int.TryParse(text.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+        var t = text.Trim().ToLowerInvariant();
+        if (t == "cpu") return CPU;
+        if (t == "cuda") return new Device(DeviceType.CUDA, 0);
+        if (t.StartsWith("cuda:", StringComparison.Ordinal) &&
+            int.TryParse(t.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
         {
             return new Device(DeviceType.CUDA, index);
         }
 
-        throw new ArgumentException($"device '{text}' is not 'cpu' or 'cuda:N'", nameof(text));
+        throw new FormatException($"'{text}' is not a device: expected cpu, cuda or cuda:N");
     }
 
     /// <summary>The same device on another CUDA index; a CPU device stays as it is (slot i of a GPU silo trains on cuda:i).</summary>
@@ -97,14 +99,26 @@ public static class TorchRuntime
             throw new ArgumentException(
                 count > 0
                     ? $"device {device} does not exist: {count} CUDA device(s) are visible"
-                    : $"device {device} is not available: this libtorch ({torch.__version__}) sees no CUDA device; point {LibTorchDirectoryVariable} at a CUDA libtorch",
+                    : $"device {device} is not available: this libtorch ({LibTorchVersion}) sees no CUDA device; point {LibTorchDirectoryVariable} at a CUDA libtorch",
                 nameof(device));
+        }
+    }
+
+    /// <summary>The loaded libtorch's version, e.g. 2.10.0.</summary>
+    public static string LibTorchVersion
+    {
+        get
+        {
+            EnsureLoaded();
+            // TorchSharp reports four parts (2.10.0.0); PyTorch says 2.10.0.
+            var parts = torch.__version__.Split('.');
+            return string.Join('.', parts.Take(3));
         }
     }
 
     /// <summary>What computes, for banners: <c>TorchSharp 0.107.0, libtorch 2.10.0, 2 threads, cpu</c>.</summary>
     public static string Describe(Device device) =>
-        $"TorchSharp {TorchSharpVersion}, libtorch {torch.__version__}, {Threads} thread{(Threads == 1 ? "" : "s")}, {device}";
+        $"TorchSharp {TorchSharpVersion}, libtorch {LibTorchVersion}, {Threads} thread{(Threads == 1 ? "" : "s")}, {device}";
 
     // The natives sit beside the program (RID-specific build) or under runtimes/linux-x64/native (portable build).
     private static string NativePath(string file)
@@ -114,7 +128,8 @@ public static class TorchRuntime
         return File.Exists(flat) ? flat : Path.Combine(root, "runtimes", "linux-x64", "native", file);
     }
 
-    private static void Load(string path, string origin)
+    /// <summary>Loads one native library, or throws naming it and what the loader said.</summary>
+    internal static void Load(string path, string origin)
     {
         if (!File.Exists(path)) throw new TorchLoadException($"{path}: not found (expected from {origin})");
         try

@@ -50,7 +50,7 @@ public sealed class TorchRuntimeTests
         try
         {
             TorchRuntime.Threads = 2;
-            Assert.Equal($"TorchSharp {TorchRuntime.TorchSharpVersion}, libtorch {__version__}, 2 threads, cpu", TorchRuntime.Describe(CPU));
+            Assert.Equal("TorchSharp 0.107.0, libtorch 2.10.0, 2 threads, cpu", TorchRuntime.Describe(CPU));
             TorchRuntime.Threads = 1;
             Assert.EndsWith(", 1 thread, cpu", TorchRuntime.Describe(CPU));
             Assert.StartsWith("TorchSharp 0.107.0, libtorch 2.10", TorchRuntime.Describe(CPU));
@@ -66,15 +66,16 @@ public sealed class TorchRuntimeTests
     [InlineData("cuda:")]
     [InlineData("cuda:-1")]
     [InlineData("")]
-    public void ParseDevice_UnknownText_ThrowsArgumentExceptionQuotingIt(string text)
+    public void ParseDevice_UnknownText_ThrowsFormatExceptionQuotingIt(string text)
     {
-        var e = Assert.Throws<ArgumentException>(() => TorchRuntime.ParseDevice(text));
-        Assert.Contains($"'{text}'", e.Message);
+        var e = Assert.Throws<FormatException>(() => TorchRuntime.ParseDevice(text));
+        Assert.Equal($"'{text}' is not a device: expected cpu, cuda or cuda:N", e.Message);
     }
 
     [Theory]
     [InlineData("cpu", DeviceType.CPU, -1)]
     [InlineData("cuda:0", DeviceType.CUDA, 0)]
+    [InlineData(" CUDA ", DeviceType.CUDA, 0)]
     [InlineData("cuda:3", DeviceType.CUDA, 3)]
     public void ParseDevice_KnownText_ReturnsDevice(string text, DeviceType type, int index)
     {
@@ -92,5 +93,35 @@ public sealed class TorchRuntimeTests
         var e = Assert.Throws<ArgumentException>(() => TorchRuntime.EnsureAvailable(new Device(DeviceType.CUDA, 0)));
 
         Assert.Contains("cuda:0", e.Message);
+    }
+
+    [Fact]
+    public void Load_AMissingLibrary_NamesTheFileAndWhereItWasExpectedFrom()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ensemble-missing-{Guid.NewGuid():N}", "libtorch.so");
+
+        var error = Assert.Throws<TorchLoadException>(() => TorchRuntime.Load(path, "ENSEMBLE_LIBTORCH=/nowhere"));
+
+        Assert.Equal($"{path}: not found (expected from ENSEMBLE_LIBTORCH=/nowhere)", error.Message);
+    }
+
+    [Fact]
+    public void Load_ACorruptLibrary_GivesTheLoadersOwnError()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"ensemble-corrupt-{Guid.NewGuid():N}.so");
+        File.WriteAllBytes(path, [0x7f, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0, 1, 2, 3]);
+        try
+        {
+            var error = Assert.Throws<TorchLoadException>(() => TorchRuntime.Load(path, "a test"));
+
+            Assert.StartsWith($"{path}: the loader refused it: ", error.Message, StringComparison.Ordinal);
+            // dlopen's own words (glibc: "file too short" / "invalid ELF header"), not TorchSharp's package advice.
+            Assert.Matches("file too short|invalid ELF header|not a valid", error.Message);
+            Assert.DoesNotContain("doesn't contain a reference", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }
