@@ -14,38 +14,42 @@ public static class UntrustedText
 
     /// <summary>
     /// <paramref name="text"/> in single quotes, at most <see cref="MaxQuoted"/> characters of it, control and format
-    /// characters written as <c>\uXXXX</c>, and how much was left out: <c>'abc…' (10000 characters)</c>.
+    /// characters (and halves of surrogate pairs) written as <c>\uXXXX</c>, and how much was left out:
+    /// <c>'abc…' (10000 characters)</c>.
     /// </summary>
     public static string Quote(string? text)
     {
         if (text is null) return "null";
-        var quoted = new StringBuilder(Math.Min(text.Length, MaxQuoted) + 24).Append('\'');
+        string shown = Escape(text, out bool cut);
+        return cut ? $"'{shown}…' ({text.Length.ToString(CultureInfo.InvariantCulture)} characters)" : $"'{shown}'";
+    }
+
+    /// <summary>The same as <see cref="Quote"/> without the quotes, for text that reads better bare (a request path).</summary>
+    public static string Bare(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string shown = Escape(text, out bool cut);
+        return cut ? $"{shown}… ({text.Length.ToString(CultureInfo.InvariantCulture)} characters)" : shown;
+    }
+
+    private static string Escape(string text, out bool cut)
+    {
         int shown = Math.Min(text.Length, MaxQuoted);
         // Never cut a surrogate pair in half: half a pair is not text.
         if (shown < text.Length && shown > 0 && char.IsHighSurrogate(text[shown - 1])) shown--;
+        cut = shown < text.Length;
+        var escaped = new StringBuilder(shown + 8);
         for (int i = 0; i < shown; i++)
         {
             char c = text[i];
-            var category = char.GetUnicodeCategory(c);
-            bool lonePart = char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < shown && char.IsLowSurrogate(text[i + 1]))
-                && !(char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(text[i - 1]));
-            if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
-                    or UnicodeCategory.ParagraphSeparator || lonePart || c == '\'' || c == '\\')
-            {
-                quoted.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                quoted.Append(c);
-            }
+            bool paired = (char.IsHighSurrogate(c) && i + 1 < shown && char.IsLowSurrogate(text[i + 1]))
+                || (char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(text[i - 1]));
+            bool hidden = char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+            if (hidden || (char.IsSurrogate(c) && !paired)) escaped.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            else escaped.Append(c);
         }
 
-        quoted.Append('\'');
-        if (shown < text.Length)
-        {
-            quoted.Insert(quoted.Length - 1, '…').Append(" (").Append(text.Length.ToString(CultureInfo.InvariantCulture)).Append(" characters)");
-        }
-
-        return quoted.ToString();
+        return escaped.ToString();
     }
 }
