@@ -45,9 +45,9 @@ public static class RunCommand
     private static async Task<int> RunAsync(Request request, CancellationToken cancellationToken)
     {
         // Everything that can be wrong with the input is found before anything is stored.
-        var (spec, specJson) = SpecSubmission.Load(request.SpecPath);
-        var name = spec.Name!;
         var remote = SiloConnection.IsGiven(request.Silo);
+        var (spec, specJson) = SpecSubmission.Load(request.SpecPath, remote);
+        var name = spec.Name!;
         if (request.Slots < 1) throw new ArgumentException($"--slots: must be >= 1, not {request.Slots}");
         if (request.Threads is < 1) throw new ArgumentException($"--threads: must be >= 1, not {request.Threads}");
         if (!remote && spec.Data.Dataset is var dataset && dataset != DataSpec.SyntheticName)

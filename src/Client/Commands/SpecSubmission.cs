@@ -1,6 +1,7 @@
 using Ensemble.Client.Remote;
 using Ensemble.Contracts.Api;
 using Ensemble.Contracts.Specs;
+using Ensemble.Silo.Hosting;
 
 namespace Ensemble.Client.Commands;
 
@@ -9,12 +10,15 @@ internal static class SpecSubmission
 {
     /// <summary>
     /// Reads and validates <paramref name="path"/> (so problems point into the user's file and a bad spec never reaches a
-    /// silo), names it after the file when it has no name, and gives its canonical JSON.
+    /// silo), names it after the file when it has no name, and gives its canonical JSON. A spec for a remote silo is held
+    /// to the document limits only (<see cref="SpecLimits.Unlimited"/>): its counts are that silo's to judge, under limits
+    /// its operator may have raised; an embedded run is held to the limits its silo will apply.
     /// </summary>
-    /// <exception cref="RunSpecException">The file is missing, unreadable or invalid; every problem is listed.</exception>
-    public static (RunSpec Spec, string Json) Load(string path)
+    /// <exception cref="RunSpecException">The file is missing, unreadable, invalid or over a limit; every problem is listed.</exception>
+    public static (RunSpec Spec, string Json) Load(string path, bool remote)
     {
-        var spec = RunSpecReader.Load(path);
+        var limits = remote ? SpecLimits.Unlimited : SiloLimitsConfiguration.Read(SiloLimitsConfiguration.FromEnvironment());
+        var spec = RunSpecReader.Load(path, limits);
         spec = spec with { Name = spec.Name ?? Path.GetFileNameWithoutExtension(path) };
         return (spec, RunSpecWriter.ToJson(spec));
     }

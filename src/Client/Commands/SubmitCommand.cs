@@ -21,7 +21,7 @@ public static class SubmitCommand
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var path = parse.GetValue(spec)!;
-            var (_, specJson) = SpecSubmission.Load(path);
+            var (_, specJson) = SpecSubmission.Load(path, remote: true);
             var outDirectory = parse.GetValue(output) is { } o ? OutputDirectory.Prepare(o, "--out") : null;
             var asJson = parse.GetValue(json);
             using var client = new SiloClient(SiloConnection.Resolve(parse.GetValue(silo)));

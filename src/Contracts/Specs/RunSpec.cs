@@ -39,9 +39,13 @@ public sealed partial record RunSpec
     /// <summary><c>baseline</c>: also train the student architecture on hard labels only, with the same budget. Default true.</summary>
     public bool Baseline { get; init; } = true;
 
-    /// <summary>Every semantic problem (ranges, and fields that disagree with each other), each by path; empty when the spec is valid.</summary>
-    public IReadOnlyList<SpecProblem> Validate()
+    /// <summary>Every semantic problem (ranges, fields that disagree, <see cref="SpecLimits.Default"/>), each by path; empty when the spec is valid.</summary>
+    public IReadOnlyList<SpecProblem> Validate() => Validate(SpecLimits.Default);
+
+    /// <summary>Every semantic problem (ranges, fields that disagree, counts over <paramref name="limits"/>), each by path; empty when the spec is valid.</summary>
+    public IReadOnlyList<SpecProblem> Validate(SpecLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         var problems = new List<SpecProblem>();
         if (Name is not null && !NamePattern().IsMatch(Name)) problems.Add(new("name", "must be non-empty and use only letters, digits, '-' and '_'"));
         if (Seed < 0) problems.Add(new("seed", "must be >= 0"));
@@ -88,6 +92,7 @@ public sealed partial record RunSpec
             problems.Add(new("distillation.transfer.views", "must be 1 on synthetic data (augmented views need images)"));
         }
 
+        problems.AddRange(limits.Check(this));
         return problems;
     }
 

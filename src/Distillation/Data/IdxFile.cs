@@ -43,7 +43,9 @@ public static class IdxFile
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileBufferSize);
         bool gzip = IsGzip(file);
         using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : file;
-        return Read(stream, path, gzip, dimensionCounts);
+        // A raw file cannot hold more data than its length; a gzip stream's length is only known by reading it.
+        long? available = gzip || !file.CanSeek ? null : file.Length;
+        return Read(stream, path, gzip, available, dimensionCounts);
     }
 
     private static bool IsGzip(FileStream file)
@@ -54,7 +56,7 @@ public static class IdxFile
         return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     }
 
-    private static IdxArray Read(Stream stream, string path, bool gzip, ReadOnlySpan<int> dimensionCounts)
+    private static IdxArray Read(Stream stream, string path, bool gzip, long? available, ReadOnlySpan<int> dimensionCounts)
     {
         Span<byte> magicBytes = stackalloc byte[4];
         int read = ReadFully(stream, magicBytes, path, gzip);
@@ -96,11 +98,19 @@ public static class IdxFile
             throw new InvalidDataException($"{path}: header says {shape}, which is more data than one array can hold");
         }
 
-        var data = new byte[length];
-        read = ReadFully(stream, data, path, gzip);
-        if (read < data.Length)
+        // Never allocate what the header claims before the file shows it has it: a 16-byte file may claim 2 GB.
+        long headerBytes = 4 + (4L * rank);
+        if (available is { } fileLength && length > fileLength - headerBytes)
         {
-            throw new InvalidDataException($"{path}: truncated: header says {shape} = {data.Length} bytes of data, file has {read}");
+            throw new InvalidDataException(
+                $"{path}: truncated: header says {shape} = {length} bytes of data, file has {Math.Max(fileLength - headerBytes, 0)}");
+        }
+
+        byte[] data = available is null ? ReadGrowing(stream, length, path, gzip, out read) : new byte[length];
+        if (available is not null) read = ReadFully(stream, data, path, gzip);
+        if (read < length)
+        {
+            throw new InvalidDataException($"{path}: truncated: header says {shape} = {length} bytes of data, file has {read}");
         }
 
         long trailing = CountRemaining(stream, path, gzip);
@@ -163,6 +173,23 @@ public static class IdxFile
         0x0E => "float64",
         _ => null,
     };
+
+    /// <summary>
+    /// Reads up to <paramref name="length"/> bytes from a stream of unknown length (gzip) into a buffer that grows as the
+    /// bytes arrive, so memory follows what the stream holds, not what its header claims.
+    /// </summary>
+    private static byte[] ReadGrowing(Stream stream, long length, string path, bool gzip, out int read)
+    {
+        const int FirstChunk = 1 << 20;
+        var data = new byte[Math.Min(length, FirstChunk)];
+        read = 0;
+        while (true)
+        {
+            read += ReadFully(stream, data.AsSpan(read), path, gzip);
+            if (read < data.Length || data.Length == length) return data;
+            Array.Resize(ref data, (int)Math.Min(length, data.Length * 2L));
+        }
+    }
 
     /// <summary>Reads until the buffer is full or the stream ends; returns the bytes read.</summary>
     private static int ReadFully(Stream stream, Span<byte> buffer, string path, bool gzip)

@@ -21,7 +21,8 @@ public static class RunSettingsTranslator
     /// <exception cref="RunSpecException">The spec is invalid; every problem is listed.</exception>
     public static RunSettings Translate(RunSpec spec, string fallbackName)
     {
-        var problems = spec.Validate();
+        // Limits are the submitter's (RunSubmitter, under its silo's configured limits); a stored run is translated as it was accepted.
+        var problems = spec.Validate(SpecLimits.Unlimited);
         if (problems.Count > 0) throw new RunSpecException(problems);
         var distillation = spec.Distillation;
         return new RunSettings

@@ -1,3 +1,4 @@
+using Ensemble.Contracts;
 using Ensemble.Contracts.Api;
 using Ensemble.Silo.Artifacts;
 using Ensemble.Silo.Store;
@@ -42,12 +43,12 @@ internal static class ArtifactEndpoints
         name = DecodeSlashes(name);
         if (ArtifactNames.Problem(name) is { } problem)
         {
-            return ApiResults.Problem(StatusCodes.Status400BadRequest, $"artifact name '{name}' {problem}");
+            return ApiResults.Problem(StatusCodes.Status400BadRequest, $"artifact name {UntrustedText.Quote(name)} {problem}");
         }
 
         if (await store.GetRunAsync(id, ct).ConfigureAwait(false) is null) return ApiResults.RunNotFound(id);
         var artifact = await store.GetArtifactAsync(id, name, ct).ConfigureAwait(false);
-        if (artifact is null) return ApiResults.Problem(StatusCodes.Status404NotFound, $"run '{id}' has no artifact '{name}'");
+        if (artifact is null) return ApiResults.Problem(StatusCodes.Status404NotFound, $"run {UntrustedText.Quote(id)} has no artifact {UntrustedText.Quote(name)}");
 
         Stream content;
         try

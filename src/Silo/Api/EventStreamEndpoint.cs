@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Ensemble.Contracts;
 using Ensemble.Contracts.Api;
 using Ensemble.Silo.Store;
 using Microsoft.AspNetCore.Builder;
@@ -36,7 +37,7 @@ internal static class EventStreamEndpoint
         if (resumeFrom is not null &&
             (!long.TryParse(resumeFrom, NumberStyles.None, CultureInfo.InvariantCulture, out afterId) || afterId < 0))
         {
-            return ApiResults.Problem(StatusCodes.Status400BadRequest, $"{resumeField} must be a non-negative event id, got '{resumeFrom}'");
+            return ApiResults.Problem(StatusCodes.Status400BadRequest, $"{resumeField} must be a non-negative event id, got {UntrustedText.Quote(resumeFrom)}");
         }
 
         if (await store.GetRunAsync(id, ct).ConfigureAwait(false) is null) return ApiResults.RunNotFound(id);

@@ -1,3 +1,4 @@
+using Ensemble.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,5 +11,5 @@ internal static class FallbackEndpoint
     /// <summary>Maps the catch-all (the lowest-precedence route) onto <paramref name="api"/>.</summary>
     public static void Map(RouteGroupBuilder api) => api.Map("/{**path}", (HttpContext context) =>
         ApiResults.Problem(StatusCodes.Status404NotFound,
-            $"no API endpoint {context.Request.Method} {context.Request.PathBase}{context.Request.Path}"));
+            $"no API endpoint {UntrustedText.Bare(context.Request.Method)} {UntrustedText.Bare($"{context.Request.PathBase}{context.Request.Path}")}"));
 }

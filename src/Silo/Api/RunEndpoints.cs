@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ensemble.Contracts;
 using Ensemble.Contracts.Api;
 using Ensemble.Contracts.Specs;
 using Ensemble.Silo.Runs;
@@ -36,7 +37,7 @@ internal static class RunEndpoints
         RunRecord run;
         try
         {
-            run = await submitter.SubmitAsync(body.Text!, body.Format!, ct).ConfigureAwait(false);
+            run = await submitter.SubmitAsync(body.Bytes, body.Format!, ct).ConfigureAwait(false);
         }
         catch (RunSpecException exception)
         {
@@ -57,7 +58,7 @@ internal static class RunEndpoints
         if (limit is not null &&
             (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1 || count > MaxLimit))
         {
-            return ApiResults.Problem(StatusCodes.Status400BadRequest, $"limit must be an integer from 1 to {MaxLimit}, got '{limit}'");
+            return ApiResults.Problem(StatusCodes.Status400BadRequest, $"limit must be an integer from 1 to {MaxLimit}, got {UntrustedText.Quote(limit)}");
         }
 
         var runs = await store.ListRunsAsync(count, ct).ConfigureAwait(false);

@@ -81,7 +81,8 @@ internal sealed class AttemptRunner(ITaskStore store, ArtifactStore blobs, RunDa
     {
         var lease = claim.Lease;
         var kind = Enum.Parse<TaskKind>(claim.Kind, ignoreCase: true);
-        var spec = RunSpecReader.Parse(claim.SpecJson, "json", $"run {lease.RunId}");
+        // Checked against the limits of the silo that accepted it; another silo's (lower) limits must not fail a stored run.
+        var spec = RunSpecReader.Parse(claim.SpecJson, "json", $"run {lease.RunId}", SpecLimits.Unlimited);
         var runSettings = RunSettingsTranslator.Translate(spec, lease.RunId);
         // A run asks for "cuda"; which GPU is the silo's business: one slot per device.
         runSettings = runSettings with { Device = TorchRuntime.ForSlot(runSettings.Device, slot) };

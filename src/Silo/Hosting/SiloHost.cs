@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,10 @@ public static class SiloHost
     public static async Task<WebApplication> BuildAsync(SiloOptions options, CancellationToken cancellationToken)
     {
         Validate(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddEnvironmentVariables(SiloLimitsConfiguration.EnvironmentPrefix);
+        // Before the store opens: invalid limits stop the silo with their name and nothing touched.
+        var limits = SiloLimitsConfiguration.Read(builder.Configuration);
         var metrics = new SiloMetrics(options.EffectiveSiloId, options.Slots);
         var store = new TimedTaskStore(TaskStoreFactory.Open(options.Store, new TaskStoreOptions { Clock = options.Clock }), metrics);
         try
@@ -37,7 +42,6 @@ public static class SiloHost
             throw;
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         if (options.ConsoleLogging)
         {
@@ -55,8 +59,10 @@ public static class SiloHost
         builder.Services.AddSingleton(_ => metrics); // a factory registration, so the host disposes it
         builder.Services.AddSingleton<ITaskStore>(_ => store); // a factory registration, so the host disposes it
         builder.Services.AddSingleton(new ArtifactStore(options.Artifacts, store, options.Clock));
-        builder.Services.AddSingleton(new RunSubmitter(store, options.MaxAttempts));
-        builder.Services.AddSiloApi(new ApiOptions { Token = options.Token, Clock = options.Clock });
+        builder.Services.AddSingleton(limits);
+        builder.Services.AddSingleton(new RunSubmitter(store, options.MaxAttempts, limits));
+        // A submitted body is a spec document, so the document's byte limit is the body's.
+        builder.Services.AddSiloApi(new ApiOptions { Token = options.Token, Clock = options.Clock, MaxRequestBodyBytes = limits.Document.Bytes });
         builder.Services.AddSingleton<SiloService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloService>());
         var app = builder.Build();

@@ -6,23 +6,37 @@ using Ensemble.Silo.Store;
 
 namespace Ensemble.Silo.Runs;
 
-/// <summary>Turns a submitted spec into a stored run: validates it, expands its plan, and creates run and tasks in one transaction.</summary>
-public sealed class RunSubmitter(ITaskStore store, int maxAttempts = 3)
+/// <summary>
+/// Turns a submitted spec into a stored run: validates it within <paramref name="limits"/> (null: <see cref="SpecLimits.Default"/>),
+/// expands its plan, and creates run and tasks in one transaction. Nothing is stored for a spec over a limit.
+/// </summary>
+public sealed class RunSubmitter(ITaskStore store, int maxAttempts = 3, SpecLimits? limits = null)
 {
+    /// <summary>The limits every submitted spec is held to.</summary>
+    public SpecLimits Limits { get; } = limits ?? SpecLimits.Default;
+
     /// <summary>Validates and stores the spec in <paramref name="text"/> (<paramref name="format"/> <c>yaml</c> or <c>json</c>).</summary>
-    /// <exception cref="RunSpecException">The spec is invalid; every problem is listed by field.</exception>
+    /// <exception cref="RunSpecException">The spec is invalid or over a limit; every problem is listed by field.</exception>
     public Task<RunRecord> SubmitAsync(string text, string format, CancellationToken cancellationToken) =>
-        SubmitAsync(RunSpecReader.Parse(text, format, "request body"), cancellationToken);
+        SubmitAsync(RunSpecReader.Parse(text, format, "request body", Limits), cancellationToken);
+
+    /// <summary>Validates and stores the spec in <paramref name="utf8"/>, a request body (<paramref name="format"/> <c>yaml</c> or <c>json</c>).</summary>
+    /// <exception cref="RunSpecException">The spec is invalid, not UTF-8 or over a limit; every problem is listed.</exception>
+    public Task<RunRecord> SubmitAsync(ReadOnlyMemory<byte> utf8, string format, CancellationToken cancellationToken) =>
+        SubmitAsync(RunSpecReader.Parse(utf8.Span, format, "request body", Limits), cancellationToken);
 
     /// <summary>Validates and stores <paramref name="spec"/>.</summary>
-    /// <exception cref="RunSpecException">The spec is invalid; every problem is listed by field.</exception>
+    /// <exception cref="RunSpecException">The spec is invalid or over a limit; every problem is listed by field.</exception>
     public Task<RunRecord> SubmitAsync(RunSpec spec, CancellationToken cancellationToken) =>
-        store.CreateRunAsync(Build(spec, NewRunId(spec.Name ?? "run"), maxAttempts), cancellationToken);
+        store.CreateRunAsync(Build(spec, NewRunId(spec.Name ?? "run"), maxAttempts, Limits), cancellationToken);
 
-    /// <summary>The run <paramref name="spec"/> expands to, under <paramref name="runId"/>.</summary>
-    /// <exception cref="RunSpecException">The spec is invalid.</exception>
-    public static NewRun Build(RunSpec spec, string runId, int maxAttempts)
+    /// <summary>The run <paramref name="spec"/> expands to, under <paramref name="runId"/>, checked against <paramref name="limits"/> (null: the defaults).</summary>
+    /// <exception cref="RunSpecException">The spec is invalid or over a limit.</exception>
+    public static NewRun Build(RunSpec spec, string runId, int maxAttempts, SpecLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        var problems = spec.Validate(limits ?? SpecLimits.Default);
+        if (problems.Count > 0) throw new RunSpecException(problems);
         var settings = RunSettingsTranslator.Translate(spec, runId);
         var plan = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline);
         var tasks = plan.Select(t => new NewTask(t.Id, KindName(t.Kind), t.Index, t.DependsOn)).ToList();

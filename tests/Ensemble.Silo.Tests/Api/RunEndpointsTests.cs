@@ -188,7 +188,8 @@ public sealed class RunEndpointsTests : IAsyncLifetime
         using var response = await _host.Client.PostAsync("/api/v1/runs", content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("the request body is not valid UTF-8", (await response.ReadProblemAsync()).Error);
+        var problem = Assert.Single((await response.ReadProblemAsync()).Problems);
+        Assert.Equal("the document is not valid UTF-8: byte 0xC3 at byte offset 6", problem.Message);
     }
 
     [Fact]

@@ -123,7 +123,8 @@ public sealed class SiloMetricsTests
     public async Task ATrainingTask_HasLossAndThroughputSeriesWhileItTrains_ThatGoWhenItIsCancelled()
     {
         await using var silo = await InProcessSilo.StartAsync("metrics-c");
-        var spec = TwoTeachers.Replace("count: 2", "count: 1").Replace("epochs: 3", "epochs: 5000");
+        // Long enough to be cancelled mid-training within the default epoch limit (1000): more data per epoch instead of more epochs.
+        var spec = TwoTeachers.Replace("count: 2", "count: 1").Replace("epochs: 3", "epochs: 1000").Replace("train_per_class: 30", "train_per_class: 200");
         var runId = await silo.SubmitAsync(spec);
         var loss = $"ensemble_train_loss{{run=\"{runId}\",task=\"teacher/0\"}}";
 

@@ -6,23 +6,37 @@ namespace Ensemble.Contracts.Specs.Serialization;
 
 /// <summary>
 /// Parses JSON text into a <see cref="SpecNode"/> tree with <see cref="Utf8JsonReader"/>, strictly (comments allowed,
-/// trailing commas not), keeping each node's line and column.
+/// trailing commas not), keeping each node's line and column. Tokens are fed to a <see cref="SpecTreeBuilder"/> in a
+/// loop, never by recursion, and the document's limits are checked as they arrive.
 /// </summary>
 internal static partial class JsonNodeReader
 {
-    /// <summary>The document's root; null when there was a syntax error (logged with its line and column).</summary>
-    public static SpecNode? Read(string text, ProblemLog log)
+    /// <summary>The document's root; null when there was a problem (logged with its line and column).</summary>
+    public static SpecNode? Read(string text, SpecDocumentLimits limits, ProblemLog log)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);
         var lines = new JsonLineIndex(bytes);
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 64 });
+        var builder = new SpecTreeBuilder(limits, log);
+        // One level more than the limit, so the builder (which names the field) refuses the deep container first.
+        var options = new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = Math.Max(limits.Depth, 1) + 1 };
+        var reader = new Utf8JsonReader(bytes, options);
         try
         {
-            reader.Read();
-            var root = ReadValue(ref reader, lines);
+            if (!reader.Read())
+            {
+                log.Add("", "syntax error: the document is empty; expected a JSON object", new SourcePosition(1, 1));
+                return null;
+            }
+
+            do
+            {
+                if (!Apply(ref reader, lines, builder)) return null;
+            }
+            while (builder.Root is null && reader.Read());
+
             // The reader throws on anything but comments and whitespace after the root value.
             reader.Read();
-            return root;
+            return builder.Root;
         }
         catch (JsonException e)
         {
@@ -32,40 +46,48 @@ internal static partial class JsonNodeReader
         }
     }
 
-    private static SpecNode ReadValue(ref Utf8JsonReader reader, JsonLineIndex lines)
+    /// <summary>Feeds the reader's current token to the builder; false when reading must stop.</summary>
+    private static bool Apply(ref Utf8JsonReader reader, JsonLineIndex lines, SpecTreeBuilder builder)
     {
         var at = lines.Position(reader.TokenStartIndex);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-                var entries = new List<MappingEntry>();
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    string key = reader.GetString()!;
-                    var keyAt = lines.Position(reader.TokenStartIndex);
-                    reader.Read();
-                    entries.Add(new MappingEntry(key, keyAt, ReadValue(ref reader, lines)));
-                }
-
-                return new MappingNode(entries, at);
+                return builder.StartMapping(at);
             case JsonTokenType.StartArray:
-                var items = new List<SpecNode>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    items.Add(ReadValue(ref reader, lines));
-                }
-
-                return new SequenceNode(items, at);
+                return builder.StartSequence(at);
+            case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                builder.End();
+                return true;
+            case JsonTokenType.PropertyName:
+                return TryGetString(ref reader, out string key) ? builder.Key(key, at) : builder.Refuse(UnpairedSurrogate, at);
             case JsonTokenType.String:
-                return new ScalarNode(reader.GetString()!, ScalarKind.Quoted, at);
+                return TryGetString(ref reader, out string text) ? builder.Scalar(text, ScalarKind.Quoted, at) : builder.Refuse(UnpairedSurrogate, at);
             case JsonTokenType.Number:
-                return new ScalarNode(Encoding.UTF8.GetString(reader.ValueSpan), ScalarKind.Plain, at);
+                return builder.Scalar(Encoding.UTF8.GetString(reader.ValueSpan), ScalarKind.Plain, at);
             case JsonTokenType.True:
-                return new ScalarNode("true", ScalarKind.Plain, at);
+                return builder.Scalar("true", ScalarKind.Plain, at);
             case JsonTokenType.False:
-                return new ScalarNode("false", ScalarKind.Plain, at);
+                return builder.Scalar("false", ScalarKind.Plain, at);
             default:
-                return new ScalarNode("null", ScalarKind.Null, at);
+                return builder.Scalar("null", ScalarKind.Null, at);
+        }
+    }
+
+    private const string UnpairedSurrogate = "the string is not valid Unicode: an escape such as \\ud800 leaves half a surrogate pair";
+
+    /// <summary>The string token's text; false when its escapes make half a surrogate pair, which no .NET string may hold as text.</summary>
+    private static bool TryGetString(ref Utf8JsonReader reader, out string text)
+    {
+        try
+        {
+            text = reader.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
         }
     }
 

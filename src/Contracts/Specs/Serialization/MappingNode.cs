@@ -1,6 +1,6 @@
 namespace Ensemble.Contracts.Specs.Serialization;
 
-/// <summary>Named fields in source order; duplicate keys are kept, so the binder can report them.</summary>
+/// <summary>Named fields in source order, each key once (the reader reports a repeated key and keeps the first).</summary>
 internal sealed record MappingNode(IReadOnlyList<MappingEntry> Entries, SourcePosition Position = default) : SpecNode(Position)
 {
     /// <summary>A mapping with no fields.</summary>

@@ -7,5 +7,5 @@ internal sealed record ScalarNode(string Text, ScalarKind Kind, SourcePosition P
     public static ScalarNode Null { get; } = new("null", ScalarKind.Null);
 
     /// <inheritdoc/>
-    public override string Describe() => Kind == ScalarKind.Null ? "null" : $"'{Text}'";
+    public override string Describe() => Kind == ScalarKind.Null ? "null" : UntrustedText.Quote(Text);
 }

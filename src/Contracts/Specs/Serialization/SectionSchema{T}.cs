@@ -2,7 +2,8 @@ namespace Ensemble.Contracts.Specs.Serialization;
 
 /// <summary>
 /// The fields of one spec section, in the order files are written. Reading overlays the fields found on a default
-/// value and logs every problem (unknown or duplicate fields, wrong types) without stopping at the first.
+/// value and logs every problem (unknown fields, wrong types) without stopping at the first; a key given twice never
+/// gets here (the reader reports it and keeps the first).
 /// </summary>
 internal sealed class SectionSchema<T>
     where T : class
@@ -27,7 +28,6 @@ internal sealed class SectionSchema<T>
     /// <summary><paramref name="current"/> with every field found in <paramref name="mapping"/> read into it.</summary>
     public T Read(MappingNode mapping, T current, string path, ProblemLog log)
     {
-        var seen = new Dictionary<string, SourcePosition>(StringComparer.Ordinal);
         foreach (var entry in mapping.Entries)
         {
             string fieldPath = SpecPath.Field(path, entry.Key);
@@ -35,10 +35,6 @@ internal sealed class SectionSchema<T>
             if (field is null)
             {
                 log.Add(fieldPath, UnknownField(entry.Key), entry.KeyPosition);
-            }
-            else if (!seen.TryAdd(entry.Key, entry.KeyPosition))
-            {
-                log.Add(fieldPath, $"duplicate field (first set on line {seen[entry.Key].Line})", entry.KeyPosition);
             }
             else
             {

@@ -145,7 +145,7 @@ internal static class SpecCodecs
                     return true;
                 }
 
-                log.Add(path, $"expected {expected}, got the string '{scalar.Text}' (write it without quotes)", node.Position);
+                log.Add(path, $"expected {expected}, got the string {UntrustedText.Quote(scalar.Text)} (write it without quotes)", node.Position);
                 return false;
             }
 

@@ -1,22 +1,48 @@
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace Ensemble.Contracts.Specs.Serialization;
 
-/// <summary>Parses YAML text into a <see cref="SpecNode"/> tree with YamlDotNet's representation model.</summary>
+/// <summary>
+/// Parses YAML text into a <see cref="SpecNode"/> tree from YamlDotNet's event stream, iteratively (see
+/// <see cref="SpecTreeBuilder"/>), so neither deep nesting nor alias expansion can cost more than the document's limits.
+/// Anchors, aliases and tags other than YAML's core ones are refused: a spec never needs them, and aliases are how a
+/// small document asks for exponential work.
+/// </summary>
 internal static class YamlNodeReader
 {
-    /// <summary>Nodes one document may expand to, counting alias repeats (guards against "billion laughs" documents).</summary>
-    private const int MaxNodes = 100_000;
+    private const string CoreTagPrefix = "tag:yaml.org,2002:";
 
-    /// <summary>The document's root; null for an empty document or when there was a syntax error (logged with its line).</summary>
-    public static SpecNode? Read(string text, ProblemLog log)
+    /// <summary>The core tags a value may carry; <c>!!str</c> makes a plain scalar text.</summary>
+    private static readonly HashSet<string> _coreTags = new(StringComparer.Ordinal)
     {
-        var stream = new YamlStream();
-        var scanner = new Scanner(new StringReader(text));
+        CoreTagPrefix + "str", CoreTagPrefix + "int", CoreTagPrefix + "float", CoreTagPrefix + "bool",
+        CoreTagPrefix + "null", CoreTagPrefix + "map", CoreTagPrefix + "seq",
+    };
+
+    /// <summary>The document's root; null for an empty document or when there was a problem (logged with its line).</summary>
+    public static SpecNode? Read(string text, SpecDocumentLimits limits, ProblemLog log)
+    {
+        var builder = new SpecTreeBuilder(limits, log);
+        var scanner = new Scanner(new StringReader(text), skipComments: true);
+        var parser = new Parser(scanner);
+        int documents = 0;
+        SourcePosition secondDocument = default;
         try
         {
-            stream.Load(new Parser(scanner));
+            while (parser.MoveNext())
+            {
+                var current = parser.Current!;
+                if (current is DocumentStart)
+                {
+                    if (++documents == 2) secondDocument = Position(current.Start);
+                    continue;
+                }
+
+                // Later documents are only counted (each within the same size limit as the whole text).
+                if (documents > 1 || current is StreamStart or StreamEnd or DocumentEnd or Comment) continue;
+                if (!Apply(current, builder)) break;
+            }
         }
         catch (YamlException e)
         {
@@ -30,65 +56,66 @@ internal static class YamlNodeReader
             return null;
         }
 
-        if (stream.Documents.Count == 0) return null;
-        if (stream.Documents.Count > 1)
+        if (builder.Stopped) return null;
+        if (documents > 1)
         {
-            log.Add("", $"expected one document, found {stream.Documents.Count}", Position(stream.Documents[1].RootNode.Start));
+            log.Add("", $"expected one document, found {documents}", secondDocument);
             return null;
         }
 
-        int budget = MaxNodes;
-        return Convert(stream.Documents[0].RootNode, log, ref budget);
+        return builder.Root;
     }
 
-    private static SpecNode? Convert(YamlNode node, ProblemLog log, ref int budget)
+    /// <summary>Feeds one node event to the builder; false when reading must stop.</summary>
+    private static bool Apply(ParsingEvent current, SpecTreeBuilder builder)
     {
-        if (--budget < 0)
+        var at = Position(current.Start);
+        if (current is AnchorAlias alias)
         {
-            if (budget == -1) log.Add("", $"the document expands to more than {MaxNodes} nodes", Position(node.Start));
-            return null;
+            return builder.Refuse($"aliases (*{Short(alias.Value.Value)}) are not supported; write the value out", at);
         }
 
-        var at = Position(node.Start);
-        switch (node)
+        if (current is NodeEvent node)
         {
-            case YamlScalarNode scalar:
-                return new ScalarNode(scalar.Value ?? "", KindOf(scalar), at);
-            case YamlSequenceNode sequence:
-                var items = new List<SpecNode>(sequence.Children.Count);
-                foreach (var child in sequence.Children)
-                {
-                    if (Convert(child, log, ref budget) is { } item) items.Add(item);
-                }
+            if (!node.Anchor.IsEmpty) return builder.Refuse($"anchors (&{Short(node.Anchor.Value)}) are not supported; write the value out", at);
+            if (!node.Tag.IsEmpty && !node.Tag.IsNonSpecific && !_coreTags.Contains(node.Tag.Value))
+            {
+                return builder.Refuse($"unsupported tag {UntrustedText.Quote(node.Tag.Value)}; a spec uses plain values (or !!str)", at);
+            }
+        }
 
-                return new SequenceNode(items, at);
-            case YamlMappingNode mapping:
-                var entries = new List<MappingEntry>(mapping.Children.Count);
-                foreach (var (key, value) in mapping.Children)
-                {
-                    if (key is not YamlScalarNode { Value: { } name })
-                    {
-                        log.Add("", "expected a field name, got a complex key", Position(key.Start));
-                        continue;
-                    }
+        if (builder.ExpectsKey && current is not MappingEnd)
+        {
+            if (current is not Scalar key) return builder.Refuse("expected a field name, got a complex key", at);
+            return builder.Key(key.Value, at);
+        }
 
-                    if (Convert(value, log, ref budget) is { } converted) entries.Add(new MappingEntry(name, Position(key.Start), converted));
-                }
-
-                return new MappingNode(entries, at);
+        switch (current)
+        {
+            case Scalar scalar:
+                return builder.Scalar(scalar.Value, KindOf(scalar), at);
+            case MappingStart:
+                return builder.StartMapping(at);
+            case SequenceStart:
+                return builder.StartSequence(at);
+            case MappingEnd or SequenceEnd:
+                builder.End();
+                return true;
             default:
-                log.Add("", $"unsupported YAML node {node.NodeType}", at);
-                return null;
+                return builder.Refuse($"unsupported YAML element {current.GetType().Name}", at);
         }
     }
 
-    private static ScalarKind KindOf(YamlScalarNode scalar)
+    private static ScalarKind KindOf(Scalar scalar)
     {
-        bool taggedString = !scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value is "tag:yaml.org,2002:str";
+        bool taggedString = !scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value is CoreTagPrefix + "str";
         if (scalar.Style != ScalarStyle.Plain || taggedString) return ScalarKind.Quoted;
         // YAML 1.2 core schema nulls.
-        return scalar.Value is null or "" or "~" or "null" or "Null" or "NULL" ? ScalarKind.Null : ScalarKind.Plain;
+        return scalar.Value is "" or "~" or "null" or "Null" or "NULL" ? ScalarKind.Null : ScalarKind.Plain;
     }
+
+    /// <summary>An anchor's name as a message shows it: at most 64 characters.</summary>
+    private static string Short(string name) => name.Length <= UntrustedText.MaxQuoted ? name : name[..UntrustedText.MaxQuoted] + "…";
 
     private static SourcePosition Position(Mark mark) => new((int)Math.Min(mark.Line, int.MaxValue), (int)Math.Min(mark.Column, int.MaxValue));
 }
