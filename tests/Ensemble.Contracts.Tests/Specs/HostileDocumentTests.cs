@@ -39,6 +39,24 @@ public sealed class HostileDocumentTests
         Assert.Equal(33, problem.Line);
     }
 
+    /// <summary>
+    /// A bad literal followed by a long run of blank lines: System.Text.Json quotes the rest of the document in its
+    /// message. Found by the fuzz bench, where stripping that message with a backtracking regex took 8 s.
+    /// </summary>
+    [Fact]
+    public void Read_InvalidJsonLiteralBeforeALongBlankRun_QuotesABoundedPartOfIt()
+    {
+        var text = "{\n  \"seed\": nan," + new string(' ', 30_000) + new string('\n', 30_000) + "\"name\": \"x\"}";
+
+        var problem = Assert.Single(Assert.Throws<RunSpecException>(() => RunSpecReader.Parse(text, "json")).Problems);
+
+        Assert.Equal(2, problem.Line);
+        Assert.Equal(11, problem.Column);
+        Assert.StartsWith("syntax error: 'nan,      ", problem.Message, StringComparison.Ordinal);
+        Assert.EndsWith("…' (60013 characters) is an invalid JSON literal. Expected the literal 'null'.", problem.Message, StringComparison.Ordinal);
+        Assert.True(problem.Message.Length < 200, problem.Message);
+    }
+
     /// <summary>The depth limit is the caller's: a silo may lower (or raise) it.</summary>
     [Fact]
     public void Read_UsesTheGivenDepthLimit()

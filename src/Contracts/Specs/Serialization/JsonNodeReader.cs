@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Ensemble.Contracts.Specs.Serialization;
 
@@ -9,7 +8,7 @@ namespace Ensemble.Contracts.Specs.Serialization;
 /// trailing commas not), keeping each node's line and column. Tokens are fed to a <see cref="SpecTreeBuilder"/> in a
 /// loop, never by recursion, and the document's limits are checked as they arrive.
 /// </summary>
-internal static partial class JsonNodeReader
+internal static class JsonNodeReader
 {
     /// <summary>The document's root; null when there was a problem (logged with its line and column).</summary>
     public static SpecNode? Read(string text, SpecDocumentLimits limits, ProblemLog log)
@@ -40,7 +39,7 @@ internal static partial class JsonNodeReader
         }
         catch (JsonException e)
         {
-            string message = PositionSuffix().Replace(e.Message, "").Replace(" Change the reader options.", "", StringComparison.Ordinal);
+            string message = SyntaxMessage(e.Message);
             log.Add("", $"syntax error: {message}", new SourcePosition((int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1));
             return null;
         }
@@ -91,6 +90,22 @@ internal static partial class JsonNodeReader
         }
     }
 
-    [GeneratedRegex(@"\s*(Path: .*)?\|?\s*LineNumber: \d+ \| BytePositionInLine: \d+\.?\s*$")]
-    private static partial Regex PositionSuffix();
+    /// <summary>
+    /// System.Text.Json's message without its position suffix (the problem carries the position) and with the text it
+    /// quotes from the document bounded. Plain string searches: the message quotes the input, so a regex over it
+    /// would cost as much as the input could make it (a backtracking <c>\s*</c> over a long run of spaces was quadratic).
+    /// </summary>
+    internal static string SyntaxMessage(string message)
+    {
+        int suffix = message.LastIndexOf(" LineNumber: ", StringComparison.Ordinal);
+        if (suffix >= 0) message = message[..suffix];
+        int path = message.LastIndexOf(" Path: ", StringComparison.Ordinal);
+        if (path >= 0) message = message[..path];
+        message = message.TrimEnd(' ', '|').Replace(" Change the reader options.", "", StringComparison.Ordinal);
+        // "'<token>' is an invalid start of a value." — the token is the document's own text.
+        int quoteEnd = message.LastIndexOf("' is ", StringComparison.Ordinal);
+        return message.StartsWith('\'') && quoteEnd > 0
+            ? UntrustedText.Quote(message[1..quoteEnd]) + message[(quoteEnd + 1)..]
+            : message;
+    }
 }
