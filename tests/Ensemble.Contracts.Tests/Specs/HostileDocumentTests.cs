@@ -51,9 +51,9 @@ public sealed class HostileDocumentTests
         var problem = Assert.Single(Assert.Throws<RunSpecException>(() => RunSpecReader.Parse(text, "json")).Problems);
 
         Assert.Equal(2, problem.Line);
-        Assert.Equal(11, problem.Column);
+        Assert.Equal(12, problem.Column); // System.Text.Json points at the byte that breaks the literal, the a of nan
         Assert.StartsWith("syntax error: 'nan,      ", problem.Message, StringComparison.Ordinal);
-        Assert.EndsWith("…' (60013 characters) is an invalid JSON literal. Expected the literal 'null'.", problem.Message, StringComparison.Ordinal);
+        Assert.EndsWith("…' (60016 characters) is an invalid JSON literal. Expected the literal 'null'.", problem.Message, StringComparison.Ordinal);
         Assert.True(problem.Message.Length < 200, problem.Message);
     }
 
