@@ -6,7 +6,8 @@
 # Env: THREADS (default 2), MODELS (default "mlp cnn"), EPOCHS (default 2; the
 #      last epoch is reported, so the first absorbs warm-up), REPEATS (default 3:
 #      .NET and Python runs alternate, and the table shows the median of each side),
-#      DATA_DIR (default /usr/share/datasets/fashion-mnist), ENSEMBLE_CLI (default <repo>/ensemble).
+#      DATA_DIR (default /usr/share/datasets/fashion-mnist), ENSEMBLE_CLI (default <repo>/ensemble),
+#      PYTHON (default /usr/bin/python3).
 # A shared 2-core VM varies by ±10 % from run to run; alternating repeats and medians keep that
 # noise from deciding the ratio.
 # Exit status: 0 if every run produced a number, 1 otherwise (table printed anyway).
@@ -20,6 +21,8 @@ EPOCHS="${EPOCHS:-2}"
 REPEATS="${REPEATS:-3}"
 DATA_DIR="${DATA_DIR:-/usr/share/datasets/fashion-mnist}"
 ENSEMBLE_CLI="${ENSEMBLE_CLI:-$ROOT/ensemble}"
+# Debian's interpreter, where python3-torch installs (a python3 earlier on PATH, e.g. pyenv's, would not see it).
+PYTHON="${PYTHON:-/usr/bin/python3}"
 BATCH=128 LR=0.05 SEED=1
 
 LOGS="$ROOT/artifacts/bench/throughput"
@@ -27,7 +30,7 @@ mkdir -p "$LOGS"
 cd "$ROOT"
 
 # Debian's PyTorch, with OpenBLAS as its BLAS (reference BLAS would make it ~28x slower): for this bench only.
-if ! python3 -c 'import torch' 2>/dev/null; then
+if ! "$PYTHON" -c 'import torch' 2>/dev/null; then
   apt-get install -y --no-install-recommends python3-torch libopenblas0-openmp >"$LOGS/apt.log" 2>&1 \
     || { cat "$LOGS/apt.log" >&2; exit 1; }
 fi
@@ -70,7 +73,7 @@ rows=()
 for model in $MODELS; do
   pys="" nets=""
   for ((r = 1; r <= REPEATS; r++)); do
-    pys+=" $(run_one "$LOGS/$model-python-$r" python3 "$HERE/pytorch_loop.py" --model "$model" --threads "$THREADS" \
+    pys+=" $(run_one "$LOGS/$model-python-$r" "$PYTHON" "$HERE/pytorch_loop.py" --model "$model" --threads "$THREADS" \
             --epochs "$EPOCHS" --batch-size "$BATCH" --lr "$LR" --seed "$SEED" --data "$DATA_DIR")"
     nets+=" $(run_one "$LOGS/$model-dotnet-$r" "$ENSEMBLE_CLI" train --model "$model" --epochs "$EPOCHS" \
             --batch-size "$BATCH" --lr "$LR" --schedule constant --threads "$THREADS" --seed "$SEED" --json --no-eval --test-subset 1000)"
@@ -83,7 +86,7 @@ done
 
 # --- report ------------------------------------------------------------------
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-python_torch=$(python3 -c 'import torch; print(torch.__version__)' 2>/dev/null || echo unknown)
+python_torch=$("$PYTHON" -c 'import torch; print(torch.__version__)' 2>/dev/null || echo unknown)
 
 echo
 echo "| model | TorchSharp samples/s | PyTorch-Python samples/s | old binding samples/s | vs PyTorch-Python | vs old binding |"

@@ -40,7 +40,7 @@ public sealed class Cnn : nn.Module<Tensor, Tensor>
             nn.Flatten(),
             nn.Linear(c * h * w, fcHidden),
             nn.ReLU(),
-            nn.Dropout(dropout),
+            new InvertedDropout(dropout),
             nn.Linear(fcHidden, classes));
         register_module("features", _features);
         register_module("head", _head);

@@ -20,7 +20,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         {
             layers.Add(nn.Linear(width, h));
             layers.Add(nn.ReLU());
-            layers.Add(nn.Dropout(dropout));
+            layers.Add(new InvertedDropout(dropout));
             width = h;
         }
 
