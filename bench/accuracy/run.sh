@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Full-data accuracy: trains the MLP 784-1200-1200-10 and the CNN conv32-conv64-fc128 on all 60,000
 # Fashion-MNIST training images for EPOCHS (default 15) and prints a table of test accuracy.
-# Targets (issue #2): MLP >= 89.5 %, CNN >= 92.0 % within 15 epochs.
+# Targets (the TorchSharp issue, at least the accuracies of the old binding): MLP >= 90.0 %, CNN >= 92.5 % within 15 epochs.
 #   bench/accuracy/run.sh            # both models
 #   MODELS=mlp EPOCHS=15 bench/accuracy/run.sh
 set -euo pipefail
@@ -13,7 +13,7 @@ SEED="${SEED:-1}"
 LOGS="$ROOT/artifacts/bench/accuracy"
 mkdir -p "$LOGS"
 
-declare -A target=([mlp]=0.895 [cnn]=0.920)
+declare -A target=([mlp]=0.900 [cnn]=0.925)
 declare -A label=([mlp]="mlp 784-1200-1200-10" [cnn]="cnn conv32-conv64-fc128")
 rows=()
 for model in $MODELS; do

@@ -48,13 +48,7 @@ public sealed class ModelFileTests : IDisposable
         model.eval();
         var state = model.state_dict().Where(kv => !kv.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
         var path = Path.Combine(_directory, "old.safetensors");
-        SafeTensors.Save(path, state, new Dictionary<string, string>
-        {
-            ["format"] = "ensemble-model/1",
-            ["model"] = System.Text.Json.JsonSerializer.Serialize(spec),
-            ["example_shape"] = "1,8,8",
-            ["classes"] = "3",
-        });
+        SafeTensors.Save(path, state, Metadata(spec, "1,8,8"));
 
         var (loaded, _, _, _) = ModelFile.Load(path);
         using (loaded)
@@ -75,13 +69,7 @@ public sealed class ModelFileTests : IDisposable
         var state = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
         state["layers.0.weight"] = zeros(7, 4);
         var path = Path.Combine(_directory, "bad.safetensors");
-        SafeTensors.Save(path, state, new Dictionary<string, string>
-        {
-            ["format"] = "ensemble-model/1",
-            ["model"] = System.Text.Json.JsonSerializer.Serialize(spec),
-            ["example_shape"] = "4",
-            ["classes"] = "3",
-        });
+        SafeTensors.Save(path, state, Metadata(spec, "4"));
 
         var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path));
         Assert.Equal($"{path}: 'layers.0.weight' has shape [7, 4] but the model's is [6, 4]", error.Message);
@@ -95,13 +83,7 @@ public sealed class ModelFileTests : IDisposable
         var spec = ModelSpec.DefaultMlp with { Hidden = [6] };
         using var model = ModelFactory.Create(spec, [4], 3);
         var path = Path.Combine(_directory, "huge.safetensors");
-        SafeTensors.Save(path, model.state_dict(), new Dictionary<string, string>
-        {
-            ["format"] = "ensemble-model/1",
-            ["model"] = System.Text.Json.JsonSerializer.Serialize(spec with { Hidden = [1_000_000_000, 1_000_000_000] }),
-            ["example_shape"] = "4",
-            ["classes"] = "3",
-        });
+        SafeTensors.Save(path, model.state_dict(), Metadata(spec with { Hidden = [1_000_000_000, 1_000_000_000] }, "4"));
 
         var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path));
         Assert.Equal($"{path}: the model spec asks for 1000000009000000003 parameters but the file holds 51 values", error.Message);
@@ -116,13 +98,7 @@ public sealed class ModelFileTests : IDisposable
         TorchRuntime.EnsureLoaded();
         var spec = ModelSpec.DefaultMlp with { Hidden = [6] };
         using var model = ModelFactory.Create(spec, [4], 3);
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = "ensemble-model/1",
-            ["model"] = System.Text.Json.JsonSerializer.Serialize(spec),
-            ["example_shape"] = "4",
-            ["classes"] = "3",
-        };
+        var metadata = Metadata(spec, "4");
         metadata[key] = value;
         var path = Path.Combine(_directory, "malformed.safetensors");
         SafeTensors.Save(path, model.state_dict(), metadata);
@@ -130,4 +106,13 @@ public sealed class ModelFileTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path));
         Assert.StartsWith($"{path}: {expected}", error.Message, StringComparison.Ordinal);
     }
+
+    // What ModelFile.Save writes beside the tensors, for files the tests build by hand.
+    private static Dictionary<string, string> Metadata(ModelSpec spec, string exampleShape) => new()
+    {
+        ["format"] = "ensemble-model/1",
+        ["model"] = System.Text.Json.JsonSerializer.Serialize(spec),
+        ["example_shape"] = exampleShape,
+        ["classes"] = "3",
+    };
 }
