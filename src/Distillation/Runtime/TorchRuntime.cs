@@ -117,8 +117,11 @@ public static class TorchRuntime
     }
 
     /// <summary>What computes, for banners: <c>TorchSharp 0.107.0, libtorch 2.10.0, 2 threads, cpu</c>.</summary>
-    public static string Describe(Device device) =>
-        $"TorchSharp {TorchSharpVersion}, libtorch {LibTorchVersion}, {Threads} thread{(Threads == 1 ? "" : "s")}, {device}";
+    public static string Describe(Device device)
+    {
+        var threads = Threads;
+        return $"TorchSharp {TorchSharpVersion}, libtorch {LibTorchVersion}, {threads} thread{(threads == 1 ? "" : "s")}, {device}";
+    }
 
     // The natives sit beside the program (RID-specific build) or under runtimes/linux-x64/native (portable build).
     private static string NativePath(string file)
