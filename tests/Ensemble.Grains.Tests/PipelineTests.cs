@@ -50,7 +50,7 @@ public sealed class PipelineTests : IDisposable
         var layout = new ArtifactLayout(_directory);
         var lines = new List<TaskProgress>();
         var progress = new Collect(lines);
-        var plan = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline);
+        var plan = RunPlan.Expand(settings);
 
         var done = await new LocalRunner(new RunContext(settings, layout, progress)).RunAsync(plan, CancellationToken.None);
 
@@ -104,7 +104,7 @@ public sealed class PipelineTests : IDisposable
         var settings = RunSettingsTranslator.Translate(spec, "variants");
         var layout = new ArtifactLayout(_directory);
         var lines = new List<TaskProgress>();
-        var plan = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline);
+        var plan = RunPlan.Expand(settings);
 
         await new LocalRunner(new RunContext(settings, layout, new Collect(lines))).RunAsync(plan, CancellationToken.None);
 

@@ -30,7 +30,7 @@ public sealed class QuorumTests : IDisposable
         var settings = RunSettingsTranslator.Translate(spec, "quorum");
         var layout = new ArtifactLayout(_directory);
         var context = new RunContext(settings, layout);
-        var plan = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline);
+        var plan = RunPlan.Expand(settings);
         foreach (var teacher in plan.Where(t => t.Kind == TaskKind.Teacher))
         {
             AtomicFile.WriteJson(layout.Result(teacher.Id), TaskCatalog.For(teacher.Kind).Execute(teacher, context, CancellationToken.None));

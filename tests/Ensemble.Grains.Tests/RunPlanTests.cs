@@ -29,4 +29,13 @@ public sealed class RunPlanTests
         Assert.Equal(["teacher/0", "aggregate", "distill", "report"], plan.Select(t => t.Id));
         Assert.Equal(["teacher/0"], plan.Single(t => t.Id == "aggregate").DependsOn);
     }
+
+    [Fact]
+    public void Expand_WithCompression_RunsCompressAfterDistill_AndTheReportWaitsForIt()
+    {
+        var plan = RunPlan.Expand(teachers: 1, specialists: 0, baseline: true, compress: true);
+        Assert.Equal(["teacher/0", "aggregate", "distill", "compress", "baseline", "report"], plan.Select(t => t.Id));
+        Assert.Equal(["distill"], plan.Single(t => t.Id == "compress").DependsOn);
+        Assert.Equal(["teacher/0", "distill", "compress", "baseline"], plan.Single(t => t.Id == "report").DependsOn);
+    }
 }

@@ -15,6 +15,18 @@ public sealed record ModelReport
     /// <summary>Expected calibration error (15 equal-width confidence bins).</summary>
     public required double Ece { get; init; }
 
+    /// <summary>The size of its ONNX file in bytes, when the run measured it (<c>distillation.compress</c>).</summary>
+    public long? Bytes { get; init; }
+
+    /// <summary>ONNX Runtime's time per image on one thread, in microseconds, at batch 1; when measured.</summary>
+    public double? LatencyBatch1Microseconds { get; init; }
+
+    /// <summary>ONNX Runtime's time per image on one thread, in microseconds, at batch 64; when measured.</summary>
+    public double? LatencyBatch64Microseconds { get; init; }
+
+    /// <summary>What was done to make this model, for compressed students (e.g. <c>mlp 784-150-10, structured 50 %, …</c>).</summary>
+    public string? Detail { get; init; }
+
     /// <summary>Counts by true class (row) and predicted class (column).</summary>
     public int[][]? Confusion { get; init; }
 }

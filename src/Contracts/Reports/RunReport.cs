@@ -3,7 +3,8 @@ namespace Ensemble.Contracts.Reports;
 /// <summary>
 /// <c>report.json</c>: the evaluation of every model of a run on the test set. Scripts read <see cref="Models"/>;
 /// names are <c>teacher/0</c>…, <c>ensemble/arithmetic</c>, <c>ensemble/geometric</c>, <c>ensemble/logits</c>,
-/// <c>ensemble+specialists</c>, <c>student</c>, <c>student-ls</c>, <c>baseline</c> (those the run trained).
+/// <c>ensemble+specialists</c>, <c>student</c>, <c>student-ls</c>, <c>student-pruned</c>, <c>student-int8</c>,
+/// <c>student-pruned-int8</c>, <c>baseline</c> (those the run made).
 /// </summary>
 public sealed record RunReport
 {
@@ -33,7 +34,7 @@ public sealed record RunReport
     {
         var baseline = Models.FirstOrDefault(m => m.Name == "baseline");
         if (baseline is null) return [];
-        return [.. Models.Where(m => m.Name.StartsWith("student", StringComparison.Ordinal))
+        return [.. Models.Where(m => m.Name.StartsWith("student", StringComparison.Ordinal) && m.Detail is null && !m.Name.EndsWith("-int8", StringComparison.Ordinal))
             .Select(s => new StudentGain(s.Name, (s.Accuracy - baseline.Accuracy) * 100))];
     }
 }

@@ -27,6 +27,9 @@ public sealed record DistillationSpec
     /// <summary><c>transfer</c>: the transfer set.</summary>
     public TransferSpec Transfer { get; init; } = new();
 
+    /// <summary><c>compress</c>: pruning and int8 quantization of the exported student; none by default.</summary>
+    public CompressSpec Compress { get; init; } = new();
+
     /// <summary>The student's temperature: <see cref="StudentTemperature"/> when set, else <see cref="Temperature"/>.</summary>
     public double EffectiveStudentTemperature => StudentTemperature ?? Temperature;
 
@@ -48,6 +51,7 @@ public sealed record DistillationSpec
         else if (!Transfer.Labeled && Alpha != 0) problems.Add(new(SpecPath.Field(path, "alpha"), "must be 0 with an unlabeled transfer set (transfer.labeled: false)"));
 
         problems.AddRange(Transfer.Validate(SpecPath.Field(path, "transfer"), classCount));
+        problems.AddRange(Compress.Validate(SpecPath.Field(path, "compress")));
         return problems;
     }
 }

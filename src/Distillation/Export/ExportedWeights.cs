@@ -15,7 +15,11 @@ internal sealed class ExportedWeights(IReadOnlyDictionary<string, Tensor> state,
 
     /// <summary>Adds the tensor <paramref name="name"/> to <paramref name="graph"/> as an initializer; returns its name.</summary>
     /// <exception cref="ArgumentException">The model has no such tensor, or it has another shape.</exception>
-    public string Add(OnnxGraph graph, string name, params long[] shape)
+    public string Add(OnnxGraph graph, string name, params long[] shape) => graph.AddInitializer(name, shape, Values(name, shape));
+
+    /// <summary>The float32 values of the tensor <paramref name="name"/>, row-major, ticked off as used.</summary>
+    /// <exception cref="ArgumentException">The model has no such tensor, or it has another shape.</exception>
+    public float[] Values(string name, params long[] shape)
     {
         if (!state.TryGetValue(name, out var tensor))
         {
@@ -31,7 +35,7 @@ internal sealed class ExportedWeights(IReadOnlyDictionary<string, Tensor> state,
         using var noGrad = no_grad();
         using var cpu = tensor.to(ScalarType.Float32, CPU);
         _used.Add(name);
-        return graph.AddInitializer(name, shape, cpu.data<float>().ToArray());
+        return cpu.data<float>().ToArray();
     }
 
     /// <summary>Throws when the model has a tensor the graph did not use: the spec describes a smaller model.</summary>

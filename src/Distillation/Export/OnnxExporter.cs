@@ -1,3 +1,4 @@
+using Ensemble.Distillation.Compression;
 using Ensemble.Distillation.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,9 +13,9 @@ namespace Ensemble.Distillation.Export;
 /// <para>
 /// The file is a <c>ModelProto</c> of IR version 7 importing opset 13 of the default domain, <c>producer_name</c>
 /// <c>ensemble</c>, and as <c>doc_string</c> the model's description (<c>mlp 784-300-10</c>). Its graph has one input,
-/// <c>input</c>: float32 <c>[1, …exampleShape]</c> (one example, e.g. <c>[1, 1, 28, 28]</c>, standardized as the
-/// training data was), and one output, <c>logits</c>: float32 <c>[1, classes]</c>, unnormalised (softmax gives the
-/// class probabilities). All shapes are static. The weights are float32 initializers stored as little-endian
+/// <c>input</c>: float32 <c>[N, …exampleShape]</c> (N examples, e.g. <c>[N, 1, 28, 28]</c>, standardized as the
+/// training data was), and one output, <c>logits</c>: float32 <c>[N, classes]</c>, unnormalised (softmax gives the
+/// class probabilities). The batch dimension is the symbolic <c>N</c>; all others are static. The weights are float32 initializers stored as little-endian
 /// <c>raw_data</c>, named as in the model's state dict and so in <c>student.safetensors</c>
 /// (<c>layers.0.weight</c>, <c>features.1.running_mean</c>, …).
 /// </para>
@@ -30,6 +31,14 @@ namespace Ensemble.Distillation.Export;
 /// Batch norm is a node of its own (running mean and variance, ε = <see cref="BatchNormEpsilon"/>), not folded into the
 /// convolution: the initializers then are the state dict's tensors unchanged, one for one, and the arithmetic is the
 /// one libtorch does in evaluation mode. Runtimes fold it themselves when they load the graph.
+/// </para>
+/// <para>
+/// <see cref="ExportInt8"/> writes the same network quantized in ONNX's QDQ form: the input of every <c>Gemm</c> and
+/// <c>Conv</c> passes through <c>QuantizeLinear</c> → <c>DequantizeLinear</c> (uint8, per-tensor, from calibration),
+/// its weights are int8 initializers with one scale per output channel behind a <c>DequantizeLinear</c> (axis 0), and
+/// its bias an int32 initializer at scale input scale × weight scale. Runtimes that know the pattern (ONNX Runtime)
+/// fuse each group into one integer operator; any other runs it as float arithmetic on the quantized values. Batch
+/// norm is folded into the convolution before quantization, as integer inference needs.
 /// </para>
 /// </remarks>
 public static class OnnxExporter
@@ -59,7 +68,26 @@ public static class OnnxExporter
     /// The spec is invalid, the model is not the kind the spec names, or its weights do not have the shapes the spec,
     /// example shape and class count imply; the message names the tensor and both shapes.
     /// </exception>
-    public static void Export(nn.Module<Tensor, Tensor> model, ModelSpec spec, int[] exampleShape, int classes, Stream output)
+    public static void Export(nn.Module<Tensor, Tensor> model, ModelSpec spec, int[] exampleShape, int classes, Stream output) =>
+        Write(model, spec, exampleShape, classes, output, inputs: null);
+
+    /// <summary>Writes <paramref name="model"/> as an int8 ONNX model in QDQ form (see the remarks) to <paramref name="output"/>.</summary>
+    /// <param name="model">The float network, as for <see cref="Export"/>.</param>
+    /// <param name="spec">The architecture <paramref name="model"/> was built from.</param>
+    /// <param name="exampleShape">The shape of one example.</param>
+    /// <param name="classes">The number of classes.</param>
+    /// <param name="inputs">The calibrated quantization of every layer's input, by module name (<see cref="ActivationCalibration.Observe"/>).</param>
+    /// <param name="output">Where the bytes go.</param>
+    /// <exception cref="ArgumentException">As for <see cref="Export"/>, or a layer has no calibrated input.</exception>
+    public static void ExportInt8(nn.Module<Tensor, Tensor> model, ModelSpec spec, int[] exampleShape, int classes,
+        IReadOnlyDictionary<string, AffineQuantization> inputs, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        Write(model, spec, exampleShape, classes, output, inputs);
+    }
+
+    private static void Write(nn.Module<Tensor, Tensor> model, ModelSpec spec, int[] exampleShape, int classes, Stream output,
+        IReadOnlyDictionary<string, AffineQuantization>? inputs)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(spec);
@@ -84,38 +112,40 @@ public static class OnnxExporter
         var description = spec.Describe(features, classes);
         var weights = new ExportedWeights(model.state_dict(), $"{description} on examples [{string.Join(", ", exampleShape)}]");
         var graph = new OnnxGraph(description);
-        var input = graph.SetInput(InputName, [1, .. exampleShape.Select(s => (long)s)]);
+        var layers = new OnnxLayers(graph, weights, inputs);
+        var input = graph.SetInput(InputName, [OnnxGraph.BatchDimension, .. exampleShape.Select(s => (long)s)]);
         var logits = spec.Kind == ModelKind.Mlp
-            ? MlpGraph(graph, weights, spec, input, exampleShape, classes)
-            : CnnGraph(graph, weights, spec, input, exampleShape, classes);
-        graph.SetOutput(logits, [1, classes]);
+            ? MlpGraph(graph, layers, spec, input, exampleShape, classes)
+            : CnnGraph(graph, layers, spec, input, exampleShape, classes);
+        graph.SetOutput(logits, [OnnxGraph.BatchDimension, classes]);
         weights.EnsureAllUsed();
+        var precision = inputs is null ? "" : ", int8 weights and activations (QDQ)";
         graph.WriteModel(output, Producer,
-            $"{description}: input '{InputName}' float32 [1, {string.Join(", ", exampleShape)}], output '{OutputName}' float32 [1, {classes}]");
+            $"{description}{precision}: input '{InputName}' float32 [N, {string.Join(", ", exampleShape)}], output '{OutputName}' float32 [N, {classes}]");
     }
 
     /// <summary>Flatten → [Gemm → Relu] per hidden width → Gemm, as <see cref="Mlp"/> (its Sequential holds Linear, ReLU, Dropout per hidden layer).</summary>
-    private static string MlpGraph(OnnxGraph graph, ExportedWeights weights, ModelSpec spec, string input, int[] exampleShape, int classes)
+    private static string MlpGraph(OnnxGraph graph, OnnxLayers layers, ModelSpec spec, string input, int[] exampleShape, int classes)
     {
         var x = exampleShape.Length > 1 ? graph.AddNode("Flatten", [input], "flatten", OnnxAttribute.Int("axis", 1)) : input;
         var width = exampleShape.Aggregate(1, (a, b) => a * b);
         var index = 0;
         foreach (var hidden in spec.Hidden)
         {
-            x = Linear(graph, weights, $"layers.{index}", x, width, hidden);
+            x = layers.Linear($"layers.{index}", x, width, hidden);
             x = graph.AddNode("Relu", [x], $"layers.{index + 1}");
             index += 3; // Linear, ReLU, Dropout
             width = hidden;
         }
 
-        return Linear(graph, weights, $"layers.{index}", x, width, classes, OutputName);
+        return layers.Linear($"layers.{index}", x, width, classes, OutputName);
     }
 
     /// <summary>
     /// [Conv 3×3 pad 1 → BatchNormalization → Relu → MaxPool 2] per block, then Flatten → Gemm → Relu → Gemm, as
     /// <see cref="Cnn"/> (features: Conv2d, BatchNorm2d, ReLU, MaxPool2d per block; head: Flatten, Linear, ReLU, Dropout, Linear).
     /// </summary>
-    private static string CnnGraph(OnnxGraph graph, ExportedWeights weights, ModelSpec spec, string input, int[] exampleShape, int classes)
+    private static string CnnGraph(OnnxGraph graph, OnnxLayers layers, ModelSpec spec, string input, int[] exampleShape, int classes)
     {
         if (exampleShape.Length != 3)
         {
@@ -127,14 +157,8 @@ public static class OnnxExporter
         var index = 0;
         foreach (var channels in spec.Channels)
         {
-            var conv = $"features.{index}";
-            x = graph.AddNode("Conv", [x, weights.Add(graph, $"{conv}.weight", channels, c, 3, 3), weights.Add(graph, $"{conv}.bias", channels)], conv,
-                OnnxAttribute.Ints("kernel_shape", 3, 3), OnnxAttribute.Ints("pads", 1, 1, 1, 1), OnnxAttribute.Ints("strides", 1, 1));
-            var norm = $"features.{index + 1}";
-            x = graph.AddNode("BatchNormalization",
-                [x, .. new[] { "weight", "bias", "running_mean", "running_var" }.Select(p => weights.Add(graph, $"{norm}.{p}", channels))], norm,
-                OnnxAttribute.Float("epsilon", BatchNormEpsilon));
-            x = graph.AddNode("Relu", [x], $"features.{index + 2}");
+            x = layers.ConvolutionAndNorm($"features.{index}", $"features.{index + 1}", x, c, channels);
+            x = layers.QuantizedActivation($"features.{index + 2}", graph.AddNode("Relu", [x], $"features.{index + 2}"));
             // ONNX MaxPool rounds the output size down by default (ceil_mode = 0), as PyTorch's does.
             x = graph.AddNode("MaxPool", [x], $"features.{index + 3}", OnnxAttribute.Ints("kernel_shape", 2, 2), OnnxAttribute.Ints("strides", 2, 2));
             (c, h, w) = (channels, h / 2, w / 2);
@@ -148,13 +172,8 @@ public static class OnnxExporter
         }
 
         x = graph.AddNode("Flatten", [x], "head.0", OnnxAttribute.Int("axis", 1));
-        x = Linear(graph, weights, "head.1", x, c * h * w, spec.FcHidden);
+        x = layers.Linear("head.1", x, c * h * w, spec.FcHidden);
         x = graph.AddNode("Relu", [x], "head.2");
-        return Linear(graph, weights, "head.4", x, spec.FcHidden, classes, OutputName); // head.3 is Dropout
+        return layers.Linear("head.4", x, spec.FcHidden, classes, OutputName); // head.3 is Dropout
     }
-
-    /// <summary>y = x·Wᵀ + b as <c>Gemm</c> with <c>transB</c> = 1, W being PyTorch's out×in weight.</summary>
-    private static string Linear(OnnxGraph graph, ExportedWeights weights, string module, string input, int inFeatures, int outFeatures, string? output = null) =>
-        graph.AddNode("Gemm", [input, weights.Add(graph, $"{module}.weight", outFeatures, inFeatures), weights.Add(graph, $"{module}.bias", outFeatures)],
-            output ?? module, OnnxAttribute.Int("transB", 1));
 }

@@ -1,12 +1,12 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
 namespace Ensemble.Distillation.Export;
 
 /// <summary>
 /// Builds an ONNX model (<c>ModelProto</c> of onnx.proto, https://github.com/onnx/onnx/blob/main/onnx/onnx.proto):
-/// float32 initializers, nodes of the default operator set, one float32 input and one float32 output with
-/// static shapes. Nodes are listed in the order added, which must be a topological order.
+/// float32 (and, for quantized models, int8, uint8 and int32) initializers, nodes of the default operator set, one
+/// float32 input and one float32 output whose shapes are static but for a batch dimension written as
+/// <see cref="BatchDimension"/>. Nodes are listed in the order added, which must be a topological order.
 /// </summary>
 internal sealed class OnnxGraph(string name)
 {
@@ -16,10 +16,19 @@ internal sealed class OnnxGraph(string name)
     /// <summary>The version of the default (<c>ai.onnx</c>) operator set the nodes use.</summary>
     public const long Opset = 13;
 
-    // TensorProto.DataType.FLOAT.
-    private const int FloatDataType = 1;
+    /// <summary>A dimension given as this value is the batch: written as the symbolic dimension <see cref="BatchName"/>.</summary>
+    public const long BatchDimension = -1;
 
-    private readonly List<(string Name, long[] Dims, byte[] Data)> _initializers = [];
+    /// <summary>The name of the symbolic batch dimension.</summary>
+    public const string BatchName = "N";
+
+    // TensorProto.DataType: FLOAT = 1, UINT8 = 2, INT8 = 3, INT32 = 6.
+    private const int FloatDataType = 1;
+    private const int Uint8DataType = 2;
+    private const int Int8DataType = 3;
+    private const int Int32DataType = 6;
+
+    private readonly List<(string Name, long[] Dims, int DataType, byte[] Data)> _initializers = [];
     private readonly List<(string OpType, string[] Inputs, string Output, OnnxAttribute[] Attributes)> _nodes = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private (string Name, long[] Dims)? _input;
@@ -30,27 +39,39 @@ internal sealed class OnnxGraph(string name)
 
     /// <summary>Adds a float32 constant (a weight) named <paramref name="tensorName"/>; returns its name.</summary>
     /// <exception cref="ArgumentException">The name is taken, or <paramref name="values"/> does not have the shape's element count.</exception>
-    public string AddInitializer(string tensorName, long[] dims, ReadOnlySpan<float> values)
+    public string AddInitializer(string tensorName, long[] dims, ReadOnlySpan<float> values) => Add(tensorName, dims, FloatDataType, values);
+
+    /// <summary>Adds an int8 constant (quantized weights); returns its name.</summary>
+    /// <exception cref="ArgumentException">The name is taken, or <paramref name="values"/> does not have the shape's element count.</exception>
+    public string AddInitializer(string tensorName, long[] dims, ReadOnlySpan<sbyte> values) => Add(tensorName, dims, Int8DataType, values);
+
+    /// <summary>Adds a uint8 constant (activation zero points); returns its name.</summary>
+    /// <exception cref="ArgumentException">The name is taken, or <paramref name="values"/> does not have the shape's element count.</exception>
+    public string AddInitializer(string tensorName, long[] dims, ReadOnlySpan<byte> values) => Add(tensorName, dims, Uint8DataType, values);
+
+    /// <summary>Adds an int32 constant (quantized biases); returns its name.</summary>
+    /// <exception cref="ArgumentException">The name is taken, or <paramref name="values"/> does not have the shape's element count.</exception>
+    public string AddInitializer(string tensorName, long[] dims, ReadOnlySpan<int> values) => Add(tensorName, dims, Int32DataType, values);
+
+    private string Add<T>(string tensorName, long[] dims, int dataType, ReadOnlySpan<T> values)
+        where T : unmanaged
     {
         var count = dims.Aggregate(1L, (a, b) => a * b);
         if (count != values.Length)
         {
-            throw new ArgumentException($"initializer '{tensorName}' of shape [{string.Join(", ", dims)}] needs {count} values, got {values.Length}", nameof(values));
+            throw new ArgumentException($"initializer '{tensorName}' of shape [{string.Join(", ", dims)}] needs {count} values, got {values.Length}", nameof(dims));
         }
 
         Claim(tensorName);
-        // raw_data holds the values as little-endian IEEE 754 float32, whatever the machine's byte order.
-        var data = new byte[values.Length * sizeof(float)];
-        if (BitConverter.IsLittleEndian)
+        // raw_data holds the values little-endian (IEEE 754 for floats), whatever the machine's byte order.
+        var data = MemoryMarshal.AsBytes(values).ToArray();
+        var size = data.Length / Math.Max(values.Length, 1);
+        if (!BitConverter.IsLittleEndian)
         {
-            MemoryMarshal.AsBytes(values).CopyTo(data);
-        }
-        else
-        {
-            for (var i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(i * sizeof(float)), values[i]);
+            for (var i = 0; i < values.Length; i++) data.AsSpan(i * size, size).Reverse();
         }
 
-        _initializers.Add((tensorName, dims, data));
+        _initializers.Add((tensorName, dims, dataType, data));
         return tensorName;
     }
 
@@ -129,11 +150,11 @@ internal sealed class OnnxGraph(string name)
         foreach (var attribute in spec.Attributes) node.WriteMessage(5, attribute.WriteTo);
     }
 
-    private static void WriteTensor(ProtoWriter tensor, (string Name, long[] Dims, byte[] Data) initializer)
+    private static void WriteTensor(ProtoWriter tensor, (string Name, long[] Dims, int DataType, byte[] Data) initializer)
     {
         // TensorProto: dims = 1, data_type = 2, name = 8, raw_data = 9.
         foreach (var dim in initializer.Dims) tensor.WriteInt64(1, dim);
-        tensor.WriteInt64(2, FloatDataType);
+        tensor.WriteInt64(2, initializer.DataType);
         tensor.WriteString(8, initializer.Name);
         tensor.WriteBytes(9, initializer.Data);
     }
@@ -141,14 +162,21 @@ internal sealed class OnnxGraph(string name)
     private static void WriteValueInfo(ProtoWriter valueInfo, (string Name, long[] Dims) value)
     {
         // ValueInfoProto: name = 1, type = 2 → TypeProto: tensor_type = 1 → TypeProto.Tensor: elem_type = 1, shape = 2
-        // → TensorShapeProto: dim = 1 → Dimension: dim_value = 1.
+        // → TensorShapeProto: dim = 1 → Dimension: dim_value = 1 or dim_param = 2 (the batch).
         valueInfo.WriteString(1, value.Name);
         valueInfo.WriteMessage(2, type => type.WriteMessage(1, tensor =>
         {
             tensor.WriteInt64(1, FloatDataType);
             tensor.WriteMessage(2, shape =>
             {
-                foreach (var dim in value.Dims) shape.WriteMessage(1, d => d.WriteInt64(1, dim));
+                foreach (var dim in value.Dims)
+                {
+                    shape.WriteMessage(1, d =>
+                    {
+                        if (dim == BatchDimension) d.WriteString(2, BatchName);
+                        else d.WriteInt64(1, dim);
+                    });
+                }
             });
         }));
     }

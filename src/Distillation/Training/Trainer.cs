@@ -39,6 +39,12 @@ public sealed class Trainer
         TorchRuntime.EnsureAvailable(_device);
     }
 
+    /// <summary>
+    /// Called after every optimizer step, under <c>no_grad</c>, with the model: a constraint the weights must keep,
+    /// such as pruned weights staying zero (<see cref="Compression.WeightMask"/>). Null for none.
+    /// </summary>
+    public Action<nn.Module>? AfterStep { get; set; }
+
     /// <summary>Seeds libtorch and builds the model the spec describes; call it right before a <c>Fit</c>.</summary>
     public nn.Module<Tensor, Tensor> CreateModel(Dataset train)
     {
@@ -129,6 +135,12 @@ public sealed class Trainer
             model.zero_grad(set_to_none: true);
             loss.backward();
             optimizer.step();
+            if (AfterStep is { } constrain)
+            {
+                using var noGrad = no_grad();
+                constrain(model);
+            }
+
             schedule?.step();
             step++;
             lossSum += loss.ToDouble();

@@ -34,6 +34,9 @@ public sealed record ArtifactLayout(string Root)
     /// <summary>The same student as an ONNX model (opset 13), for runtimes without libtorch.</summary>
     public string StudentOnnx => Path.Combine(Root, "student.onnx");
 
+    /// <summary>A compressed student delivered beside <see cref="Student"/>, e.g. <c>student-int8.onnx</c> for (<c>student-int8</c>, <c>onnx</c>).</summary>
+    public string CompressedStudent(string name, string extension) => Path.Combine(Root, $"{name}.{extension}");
+
     /// <summary>The evaluation of every model, for scripts.</summary>
     public string ReportJson => Path.Combine(Root, "report.json");
 

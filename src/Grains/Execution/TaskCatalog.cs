@@ -14,6 +14,7 @@ public static class TaskCatalog
         TaskKind.Specialist => new SpecialistTask(),
         TaskKind.Aggregate => new AggregateTask(),
         TaskKind.Distill => new DistillTask(),
+        TaskKind.Compress => new CompressTask(),
         TaskKind.Baseline => new BaselineTask(),
         TaskKind.Report => new ReportTask(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown task kind"),

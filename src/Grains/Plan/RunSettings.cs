@@ -37,6 +37,9 @@ public sealed record RunSettings
     /// <summary>The student and its training.</summary>
     public required StudentSettings Student { get; init; }
 
+    /// <summary>Pruning and quantization of the exported student; null for none (the default).</summary>
+    public CompressionSettings? Compression { get; init; }
+
     /// <summary>Whether the baseline (student architecture, hard labels only) is trained.</summary>
     public required bool Baseline { get; init; }
 }

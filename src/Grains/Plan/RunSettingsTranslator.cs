@@ -74,9 +74,16 @@ public static class RunSettingsTranslator
                     Augmentation = Augmentation(distillation.Transfer.Augmentation),
                     Seed = spec.Seed,
                 }),
+            Compression = Compression(distillation.Compress, distillation.Training.LearningRate),
             Baseline = spec.Baseline,
         };
     }
+
+    private static CompressionSettings? Compression(CompressSpec spec, double studentLearningRate) => !spec.IsEnabled ? null : new CompressionSettings(
+        spec.Prune is { } prune
+            ? new PruningSettings(prune.Method == PruningMethod.Structured, prune.Sparsity, prune.FineTuneEpochs, prune.LearningRate ?? studentLearningRate / 10)
+            : null,
+        spec.Quantize?.CalibrationExamples);
 
     private static ModelSpec Model(ModelSection section) => new()
     {

@@ -18,6 +18,9 @@ public enum TaskKind
     /// <summary>Trains the student (or students) on the soft targets.</summary>
     Distill,
 
+    /// <summary>Prunes and fine-tunes, and quantizes, the exported student; measures every exported file in ONNX Runtime.</summary>
+    Compress,
+
     /// <summary>Trains the student's architecture on hard labels only, with the same budget.</summary>
     Baseline,
 

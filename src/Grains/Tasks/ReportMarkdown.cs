@@ -17,11 +17,26 @@ internal static class ReportMarkdown
         text.AppendLine();
         text.AppendLine(culture, $"Test set: {report.Dataset}, {report.TestExamples} examples.");
         text.AppendLine();
-        text.AppendLine("| model | accuracy | NLL | ECE |");
-        text.AppendLine("|---|---:|---:|---:|");
+        var sized = report.Models.Any(m => m.Bytes is not null);
+        text.AppendLine(sized ? "| model | accuracy | NLL | ECE | ONNX bytes | µs/image, batch 1 | µs/image, batch 64 |" : "| model | accuracy | NLL | ECE |");
+        text.AppendLine(sized ? "|---|---:|---:|---:|---:|---:|---:|" : "|---|---:|---:|---:|");
         foreach (var m in report.Models)
         {
-            text.AppendLine(culture, $"| {m.Name} | {m.Accuracy * 100:F2} % | {m.Nll:F4} | {m.Ece:F4} |");
+            var row = string.Create(culture, $"| {m.Name} | {m.Accuracy * 100:F2} % | {m.Nll:F4} | {m.Ece:F4} |");
+            if (sized)
+            {
+                row += string.Create(culture, $" {(m.Bytes is { } b ? b.ToString("N0", culture) : "")} | {m.LatencyBatch1Microseconds:F1} | {m.LatencyBatch64Microseconds:F1} |");
+            }
+
+            text.AppendLine(row);
+        }
+
+        var details = report.Models.Where(m => m.Detail is not null).ToList();
+        if (details.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Compressed students (latency: ONNX Runtime, 1 thread):");
+            foreach (var m in details) text.AppendLine(culture, $"- `{m.Name}`: {m.Detail}.");
         }
 
         var gains = report.StudentGains();
@@ -37,10 +52,11 @@ internal static class ReportMarkdown
         if (report.ExportedStudent is { } exported)
         {
             text.AppendLine();
-            text.AppendLine(culture, $"Exported student: `{exported}` (best validation accuracy) as `student.safetensors` and `student.onnx`.");
+            var compressed = details.Count > 0 ? $"; compressed: {string.Join(", ", details.Select(d => $"`{d.Name}.onnx`"))}" : "";
+            text.AppendLine(culture, $"Exported student: `{exported}` (best validation accuracy) as `student.safetensors` and `student.onnx`{compressed}.");
         }
 
-        var focus = evaluations.LastOrDefault(e => e.Name.StartsWith("student", StringComparison.Ordinal)) ?? evaluations[0];
+        var focus = evaluations.LastOrDefault(e => e.Name is "student" or "student-ls") ?? evaluations[0];
         text.AppendLine();
         text.AppendLine(culture, $"## Most confused classes ({focus.Name})");
         text.AppendLine();

@@ -39,7 +39,9 @@ public sealed class ReportTask : IRunTask
             }
         }
 
-        foreach (var (taskId, name) in new[] { ("distill", "student"), ("distill", "student-ls"), ("baseline", "baseline") })
+        string[] compressed = [CompressTask.Pruned, "student-int8", $"{CompressTask.Pruned}-int8"];
+        foreach (var (taskId, name) in new[] { ("distill", "student"), ("distill", "student-ls") }
+                     .Concat(compressed.Select(c => ("compress", c))).Append(("baseline", "baseline")))
         {
             var path = StudentTraining.OutputsPath(context.Layout, taskId, name);
             if (!File.Exists(path)) continue;
@@ -47,7 +49,7 @@ public sealed class ReportTask : IRunTask
             evaluations.Add(ModelEvaluation.FromLogits(name, logits, labels));
         }
 
-        var stages = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline)
+        var stages = RunPlan.Expand(settings)
             .Where(t => t.Id != task.Id && File.Exists(context.Layout.Result(t.Id)))
             .Select(t => AtomicFile.ReadJson<TaskResult>(context.Layout.Result(t.Id)))
             .Select(r => new StageReport(r.TaskId, r.Seconds, r.Skipped))
@@ -58,6 +60,12 @@ public sealed class ReportTask : IRunTask
             AtomicFile.ReadJson<TaskResult>(context.Layout.Result("distill")).Values?.TryGetValue("exported", out exported);
         }
 
+        var measured = File.Exists(context.Layout.Result("compress"))
+            ? AtomicFile.ReadJson<TaskResult>(context.Layout.Result("compress")).Values ?? new Dictionary<string, string>()
+            : new Dictionary<string, string>();
+        string? Measured(string model, string measure) => measured.GetValueOrDefault(CompressTask.ValueName(model, measure));
+        double? Number(string model, string measure) =>
+            Measured(model, measure) is { } text ? double.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
         var report = new RunReport
         {
             Run = settings.Name,
@@ -70,6 +78,10 @@ public sealed class ReportTask : IRunTask
                 Accuracy = e.Accuracy,
                 Nll = e.Nll,
                 Ece = e.Ece,
+                Bytes = Measured(e.Name, "bytes") is { } bytes ? long.Parse(bytes, System.Globalization.CultureInfo.InvariantCulture) : null,
+                LatencyBatch1Microseconds = Number(e.Name, CompressTask.LatencyName(1)),
+                LatencyBatch64Microseconds = Number(e.Name, CompressTask.LatencyName(64)),
+                Detail = e.Name == CompressTask.Pruned || e.Name.EndsWith("-int8", StringComparison.Ordinal) ? Detail(e.Name, measured) : null,
                 Confusion = [.. e.Confusion.Counts.Select(row => row.ToArray())],
             })],
             ExportedStudent = exported,
@@ -78,5 +90,22 @@ public sealed class ReportTask : IRunTask
         AtomicFile.WriteJson(context.Layout.ReportJson, report);
         AtomicFile.WriteText(context.Layout.ReportMarkdown, ReportMarkdown.Write(report, evaluations));
         return new TaskResult(task.Id, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>How a compressed student was made: the pruning (for the pruned ones) and the quantization (for the int8 ones).</summary>
+    private static string Detail(string name, IReadOnlyDictionary<string, string> measured)
+    {
+        var parts = new List<string>();
+        if (name.StartsWith(CompressTask.Pruned, StringComparison.Ordinal) && measured.GetValueOrDefault(CompressTask.ValueName(CompressTask.Pruned, "detail")) is { } pruning)
+        {
+            parts.Add(pruning);
+        }
+
+        if (name.EndsWith("-int8", StringComparison.Ordinal))
+        {
+            parts.Add($"int8 QDQ (per-channel weights, uint8 activations calibrated on {measured.GetValueOrDefault("calibration_examples", "?")} transfer examples), scored by ONNX Runtime {measured.GetValueOrDefault(CompressTask.ValueName(name, "onnxruntime"), "?")}");
+        }
+
+        return string.Join("; ", parts);
     }
 }

@@ -1,5 +1,6 @@
 using Ensemble.Distillation.Data;
 using Ensemble.Distillation.Evaluation;
+using Ensemble.Distillation.Models;
 using Ensemble.Distillation.Training;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Plan;
@@ -31,28 +32,49 @@ internal static class StudentTraining
     /// </summary>
     public static string OutputsPath(ArtifactLayout layout, string taskId, string name) => layout.Outputs(taskId, $"{name}-outputs");
 
-    /// <summary>Trains <paramref name="name"/> with <paramref name="trainer"/> on <paramref name="set"/>, then saves it and its test logits.</summary>
+    /// <summary>
+    /// Trains <paramref name="name"/> with <paramref name="trainer"/> on <paramref name="set"/>, then saves it and its
+    /// validation and test logits. The network is a fresh student, or <paramref name="start"/> (taken over: a pruned
+    /// student, of its own smaller spec) when given.
+    /// </summary>
     public static (nn.Module<Tensor, Tensor> Model, double ValidationAccuracy) TrainAndSave(RunContext context, string taskId, string name, Trainer trainer,
-        TrainingSet set, CancellationToken cancellationToken, Action<nn.Module<Tensor, Tensor>>? afterTraining = null)
+        TrainingSet set, CancellationToken cancellationToken, Action<nn.Module<Tensor, Tensor>>? afterTraining = null,
+        (nn.Module<Tensor, Tensor> Model, ModelSpec Spec)? start = null)
     {
         var settings = context.Settings;
         var data = context.Data;
-        var model = trainer.CreateModel(data.Transfer);
+        var model = start?.Model ?? trainer.CreateModel(data.Transfer);
         try
         {
-            using var validation = new DatasetTensors(data.Validation, settings.Device);
-            trainer.Fit(model, set, validation, r => context.Progress.Report(EpochProgress.From($"{taskId}:{name}", r)), cancellationToken);
+            using (var validation = new DatasetTensors(data.Validation, settings.Device))
+            {
+                trainer.Fit(model, set, validation, r => context.Progress.Report(EpochProgress.From($"{taskId}:{name}", r)), cancellationToken);
+            }
+
             afterTraining?.Invoke(model);
-            var accuracy = Evaluator.Evaluate(model, validation, cancellationToken: cancellationToken).Accuracy;
-            ModelFile.Save(context.Layout.Model(taskId, name), model, settings.Student.Model, data.Transfer.ExampleShape, data.Transfer.ClassCount);
-            var outputs = ModelOutputs.Compute(model, [("validation", data.Validation), ("test", data.Test)], settings.Device, cancellationToken);
-            ModelOutputs.SaveAndDispose(OutputsPath(context.Layout, taskId, name), outputs);
-            return (model, accuracy);
+            return (model, Save(context, taskId, name, model, start?.Spec ?? settings.Student.Model, cancellationToken));
         }
         catch
         {
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Saves <paramref name="model"/> (of <paramref name="spec"/>) as <paramref name="name"/> with its validation and test logits; returns its validation accuracy.</summary>
+    public static double Save(RunContext context, string taskId, string name, nn.Module<Tensor, Tensor> model, ModelSpec spec, CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        var data = context.Data;
+        double accuracy;
+        using (var validation = new DatasetTensors(data.Validation, settings.Device))
+        {
+            accuracy = Evaluator.Evaluate(model, validation, cancellationToken: cancellationToken).Accuracy;
+        }
+
+        ModelFile.Save(context.Layout.Model(taskId, name), model, spec, data.Transfer.ExampleShape, data.Transfer.ClassCount);
+        var outputs = ModelOutputs.Compute(model, [("validation", data.Validation), ("test", data.Test)], settings.Device, cancellationToken);
+        ModelOutputs.SaveAndDispose(OutputsPath(context.Layout, taskId, name), outputs);
+        return accuracy;
     }
 }

@@ -38,7 +38,7 @@ public sealed class RunSubmitter(ITaskStore store, int maxAttempts = 3, SpecLimi
         var problems = spec.Validate(limits ?? SpecLimits.Default);
         if (problems.Count > 0) throw new RunSpecException(problems);
         var settings = RunSettingsTranslator.Translate(spec, runId);
-        var plan = RunPlan.Expand(settings.Teachers.Count, settings.Specialists.Count, settings.Baseline);
+        var plan = RunPlan.Expand(settings);
         var tasks = plan.Select(t => new NewTask(t.Id, KindName(t.Kind), t.Index, t.DependsOn)).ToList();
         return new NewRun(runId, settings.Name, RunSpecWriter.ToJson(spec), tasks, spec.Teachers.Quorum, maxAttempts);
     }

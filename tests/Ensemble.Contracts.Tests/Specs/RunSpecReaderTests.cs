@@ -131,6 +131,39 @@ public sealed class RunSpecReaderTests
         Assert.Equal(error.Problems.Count, error.Message.Split('\n').Length);
     }
 
+    /// <summary>
+    /// Compression is off unless written; an empty part turns it on with its defaults; a mistake in it is reported
+    /// by path like any other.
+    /// </summary>
+    [Fact]
+    public void Parse_CompressSection_IsOffUnlessWritten_EmptyPartsTakeDefaults_AndMistakesAreByPath()
+    {
+        Assert.False(RunSpecReader.Parse("distillation: {compress: {}}", "yaml").Distillation.Compress.IsEnabled);
+        var on = RunSpecReader.Parse("distillation: {compress: {prune: {}, quantize: {calibration_examples: 64}}}", "yaml").Distillation.Compress;
+        Assert.Equal(new PruneSpec(), on.Prune);
+        Assert.Equal(PruningMethod.Structured, on.Prune!.Method);
+        Assert.Equal(0.5, on.Prune.Sparsity);
+        Assert.Equal(64, on.Quantize!.CalibrationExamples);
+        Assert.Null(RunSpecReader.Parse("distillation: {compress: {prune: null}}", "yaml").Distillation.Compress.Prune);
+
+        const string text = """
+            distillation:
+              compress:
+                prune: {method: channels, sparsty: 0.5, sparsity: 2}
+                quantize: 8
+            """;
+        var error = Assert.Throws<RunSpecException>(() => RunSpecReader.Parse(text, "yaml"));
+
+        Assert.Equal(
+            [
+                "distillation.compress.prune.method: expected one of structured, unstructured, got 'channels'",
+                "distillation.compress.prune.sparsty: unknown field; did you mean 'sparsity'?",
+                "distillation.compress.prune.sparsity: must be in (0, 0.99]",
+                "distillation.compress.quantize: expected a section of fields (calibration_examples), or null for off, got '8'",
+            ],
+            error.Problems.Select(p => p.ToString()));
+    }
+
     /// <summary>The same mistakes in JSON get the same paths, and lines from the JSON text.</summary>
     [Fact]
     public void Parse_SeveralMistakesInJson_ReportsEveryOneByPathAndLine()

@@ -19,6 +19,17 @@ public sealed class RunSpecWriterTests
             Distillation = new DistillationSpec { Temperature = 1e-300, StudentTemperature = 20, Transfer = new TransferSpec { OmitClasses = [0, 9], BiasCorrection = true } },
         },
         new RunSpec { Data = new DataSpec { Dataset = "off" }, Distillation = new DistillationSpec { LogitStandardization = LogitStandardizationMode.On } },
+        new RunSpec
+        {
+            Distillation = new DistillationSpec
+            {
+                Compress = new CompressSpec
+                {
+                    Prune = new PruneSpec { Method = PruningMethod.Unstructured, Sparsity = 0.8, FineTuneEpochs = 0, LearningRate = 0.002 },
+                    Quantize = new QuantizeSpec { CalibrationExamples = 7 },
+                },
+            },
+        },
     ];
 
     /// <summary>Write, parse, and the spec is equal; writing again gives the same text (the form is canonical).</summary>
@@ -135,6 +146,9 @@ public sealed class RunSpecWriterTests
                 bias_correction: false
                 views: 1
                 augmentation: shift
+              compress:
+                prune: null
+                quantize: null
             baseline: true
 
             """;

@@ -34,6 +34,8 @@ public sealed class SpecLimitsTests
     [InlineData("distillation: {transfer: {views: 1000}}", "distillation.transfer.views: 1000 is over the limit of 32")]
     [InlineData("distillation: {temperature: 1e6}", "distillation.temperature: 1000000 is over the limit of 100")]
     [InlineData("distillation: {student_temperature: 500}", "distillation.student_temperature: 500 is over the limit of 100")]
+    [InlineData("distillation: {compress: {prune: {fine_tune_epochs: 5000}}}", "distillation.compress.prune.fine_tune_epochs: 5000 is over the limit of 1000")]
+    [InlineData("distillation: {compress: {quantize: {calibration_examples: 20000000}}}", "distillation.compress.quantize.calibration_examples: 20000000 is over the limit of 10000000")]
     [InlineData("data: {dataset: synthetic, synthetic: {features: 100000}}", "data.synthetic.features: 100000 is over the limit of 4096")]
     [InlineData("data: {dataset: synthetic, synthetic: {train_per_class: 1000000}}", "data.synthetic.train_per_class: 1000000 is over the limit of 100000")]
     [InlineData("data: {dataset: synthetic, synthetic: {group_sizes: [600, 600], features: 1200}}", "data.synthetic.group_sizes: 1200 classes in all are over the limit of 1000")]

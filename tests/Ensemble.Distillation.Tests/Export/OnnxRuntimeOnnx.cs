@@ -14,24 +14,11 @@ internal static class OnnxRuntimeOnnx
     {
         var size = exampleShape.Aggregate(1, (a, b) => a * b);
         Assert.Equal(count * size, examples.Length);
-        long[] shape = [1, .. exampleShape.Select(s => (long)s)];
-
         // Basic graph optimisations only: the check is of the exported graph, not of ONNX Runtime's operator fusion.
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC, IntraOpNumThreads = 1 };
-        using var session = new InferenceSession(modelPath, options);
-        Assert.Equal([OnnxExporter.InputName], session.InputMetadata.Keys);
-        Assert.Equal([OnnxExporter.OutputName], session.OutputMetadata.Keys);
-
-        using var runOptions = new RunOptions();
-        var logits = new double[count][];
-        for (var i = 0; i < count; i++)
-        {
-            var example = examples.AsSpan(i * size, size).ToArray();
-            using var input = OrtValue.CreateTensorValueFromMemory(example, shape);
-            using var outputs = session.Run(runOptions, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
-            logits[i] = outputs[0].GetTensorDataAsSpan<float>().ToArray().Select(v => (double)v).ToArray();
-        }
-
-        return (OrtEnv.Instance().GetVersionString(), logits);
+        using var model = new OnnxRuntimeModel(modelPath, threads: 1, GraphOptimizationLevel.ORT_ENABLE_BASIC);
+        var logits = Enumerable.Range(0, count)
+            .Select(i => model.Run(examples.AsSpan(i * size, size), 1).Select(v => (double)v).ToArray())
+            .ToArray();
+        return (OnnxRuntimeModel.Version, logits);
     }
 }

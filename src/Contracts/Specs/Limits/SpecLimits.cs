@@ -146,6 +146,14 @@ public sealed record SpecLimits
             OverDouble(SpecPath.Field(path, "learning_rate"), training.LearningRate, LearningRate);
         }
 
+        if (spec.Distillation.Compress.Prune is { } prune)
+        {
+            Over("distillation.compress.prune.fine_tune_epochs", prune.FineTuneEpochs, Epochs);
+            if (prune.LearningRate is double rate) OverDouble("distillation.compress.prune.learning_rate", rate, LearningRate);
+        }
+
+        if (spec.Distillation.Compress.Quantize is { } quantize) Over("distillation.compress.quantize.calibration_examples", quantize.CalibrationExamples, Subset);
+
         foreach (var (path, model) in new[] { ("teachers.model", spec.Teachers.Model), ("distillation.student", spec.Distillation.Student) })
         {
             string hidden = SpecPath.Field(path, "hidden"), channels = SpecPath.Field(path, "channels");

@@ -79,6 +79,22 @@ internal static class RunSpecSchema
         .Field("views", SpecCodecs.Int, s => s.Views, (s, v) => s with { Views = v })
         .Field("augmentation", SpecCodecs.Enum<AugmentationName>(), s => s.Augmentation, (s, v) => s with { Augmentation = v });
 
+    /// <summary><c>distillation.compress.prune</c>.</summary>
+    public static SectionSchema<PruneSpec> Prune { get; } = new SectionSchema<PruneSpec>()
+        .Field("method", SpecCodecs.Enum<PruningMethod>(), s => s.Method, (s, v) => s with { Method = v })
+        .Field("sparsity", SpecCodecs.Double, s => s.Sparsity, (s, v) => s with { Sparsity = v })
+        .Field("fine_tune_epochs", SpecCodecs.Int, s => s.FineTuneEpochs, (s, v) => s with { FineTuneEpochs = v })
+        .Field("learning_rate", SpecCodecs.Nullable(SpecCodecs.Double), s => s.LearningRate, (s, v) => s with { LearningRate = v });
+
+    /// <summary><c>distillation.compress.quantize</c>.</summary>
+    public static SectionSchema<QuantizeSpec> Quantize { get; } = new SectionSchema<QuantizeSpec>()
+        .Field("calibration_examples", SpecCodecs.Int, s => s.CalibrationExamples, (s, v) => s with { CalibrationExamples = v });
+
+    /// <summary><c>distillation.compress</c>.</summary>
+    public static SectionSchema<CompressSpec> Compress { get; } = new SectionSchema<CompressSpec>()
+        .OptionalSection("prune", Prune, new PruneSpec(), s => s.Prune, (s, v) => s with { Prune = v })
+        .OptionalSection("quantize", Quantize, new QuantizeSpec(), s => s.Quantize, (s, v) => s with { Quantize = v });
+
     /// <summary><c>distillation</c>.</summary>
     public static SectionSchema<DistillationSpec> Distillation { get; } = new SectionSchema<DistillationSpec>()
         .Section("student", Model, s => s.Student, (s, v) => s with { Student = v })
@@ -87,7 +103,8 @@ internal static class RunSpecSchema
         .Field("student_temperature", SpecCodecs.Nullable(SpecCodecs.Double), s => s.StudentTemperature, (s, v) => s with { StudentTemperature = v })
         .Field("alpha", SpecCodecs.Double, s => s.Alpha, (s, v) => s with { Alpha = v })
         .Field("logit_standardization", SpecCodecs.Enum<LogitStandardizationMode>(), s => s.LogitStandardization, (s, v) => s with { LogitStandardization = v })
-        .Section("transfer", Transfer, s => s.Transfer, (s, v) => s with { Transfer = v });
+        .Section("transfer", Transfer, s => s.Transfer, (s, v) => s with { Transfer = v })
+        .Section("compress", Compress, s => s.Compress, (s, v) => s with { Compress = v });
 
     /// <summary>The whole document.</summary>
     public static SectionSchema<RunSpec> Run { get; } = new SectionSchema<RunSpec>()

@@ -25,6 +25,10 @@ internal sealed class SectionSchema<T>
     public SectionSchema<T> Section<TChild>(string name, SectionSchema<TChild> schema, Func<T, TChild> get, Func<T, TChild, T> set)
         where TChild : class => Field(name, SpecCodecs.Section(schema), get, set);
 
+    /// <summary>Adds a nested section that is off (null) unless the document writes it; when written, its fields overlay <paramref name="defaults"/>.</summary>
+    public SectionSchema<T> OptionalSection<TChild>(string name, SectionSchema<TChild> schema, TChild defaults, Func<T, TChild?> get, Func<T, TChild?, T> set)
+        where TChild : class => Field(name, SpecCodecs.OptionalSection(schema, defaults), get, set);
+
     /// <summary><paramref name="current"/> with every field found in <paramref name="mapping"/> read into it.</summary>
     public T Read(MappingNode mapping, T current, string path, ProblemLog log)
     {

@@ -124,6 +124,30 @@ internal static class SpecCodecs
         },
         v => schema.Write(v));
 
+    /// <summary>
+    /// A section that is off unless written: null (or absent) is off; a mapping, even an empty one, turns it on with
+    /// the fields found overlaid on <paramref name="defaults"/>.
+    /// </summary>
+    public static SpecCodec<T?> OptionalSection<T>(SectionSchema<T> schema, T defaults)
+        where T : class => new(
+        (SpecNode node, T? current, string path, ProblemLog log, out T? value) =>
+        {
+            value = current;
+            switch (node)
+            {
+                case ScalarNode { Kind: ScalarKind.Null }:
+                    value = null;
+                    return true;
+                case MappingNode mapping:
+                    value = schema.Read(mapping, current ?? defaults, path, log);
+                    return true;
+                default:
+                    log.Add(path, $"expected a section of fields ({string.Join(", ", schema.FieldNames)}), or null for off, got {node.Describe()}", node.Position);
+                    return false;
+            }
+        },
+        v => v is null ? ScalarNode.Null : schema.Write(v));
+
     /// <summary>The shortest text that reads back as the same double, with <c>.0</c> on whole numbers so they read as numbers elsewhere too.</summary>
     public static string FormatDouble(double value)
     {
