@@ -76,7 +76,7 @@ internal static class RunFollower
                 state = run.State.ToWire(),
                 error = run.Error,
                 files = files.ToDictionary(f => f.Name, f => f.Path),
-                models = report?.Models.Select(m => new { m.Name, m.Accuracy, m.Nll, m.Ece }),
+                models = report?.Models.Select(m => new { m.Name, m.Accuracy, m.Nll, m.Ece, m.Bytes, m.LatencyBatch1Microseconds, m.LatencyBatch64Microseconds }),
             }, ApiJson.Options));
         }
         else if (report is not null)
