@@ -1,4 +1,3 @@
-using Ensemble.Silo.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,7 +11,7 @@ public static class SiloApiEndpointRouteBuilderExtensions
     public const string Prefix = "/api/v1";
 
     /// <summary>
-    /// Maps <c>/healthz</c>, <c>/readyz</c> and <c>/metrics</c> at the root (always open) and the API under <c>/api/v1</c>, guarded by
+    /// Maps <c>/healthz</c> and <c>/readyz</c> at the root (always open) and the API under <c>/api/v1</c>, guarded by
     /// the bearer token when <see cref="ApiOptions.Token"/> is set. Needs <see cref="SiloApiServiceCollectionExtensions.AddSiloApi"/>.
     /// </summary>
     /// <returns>The group under <c>/api/v1</c>, for further conventions.</returns>
@@ -20,7 +19,6 @@ public static class SiloApiEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         HealthEndpoints.Map(endpoints);
-        MetricsEndpoint.Map(endpoints);
 
         var api = endpoints.MapGroup(Prefix);
         api.AddEndpointFilter<ApiExceptionFilter>();

@@ -14,9 +14,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Ensemble.Silo.Hosting;
 
-/// <summary>Composes a silo process: the store, the artifact store, the HTTP API and the task slots.</summary>
+/// <summary>Composes a silo process: the store, the artifact store, the HTTP API, the metrics and the task slots.</summary>
 public static class SiloHost
 {
+    /// <summary>Where the silo serves its metrics to Prometheus.</summary>
+    public const string MetricsPath = "/metrics";
+
     /// <summary>
     /// Opens the store (migrating its schema), and builds the silo's web application; run it with
     /// <c>RunAsync</c>. SIGTERM drains it (see <see cref="SiloService"/>).
@@ -29,19 +32,6 @@ public static class SiloHost
         builder.Configuration.AddEnvironmentVariables(SiloLimitsConfiguration.EnvironmentPrefix);
         // Before the store opens: invalid limits stop the silo with their name and nothing touched.
         var limits = SiloLimitsConfiguration.Read(builder.Configuration);
-        var metrics = new SiloMetrics(options.EffectiveSiloId, options.Slots);
-        var store = new TimedTaskStore(TaskStoreFactory.Open(options.Store, new TaskStoreOptions { Clock = options.Clock }), metrics);
-        try
-        {
-            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            metrics.Dispose();
-            throw;
-        }
-
         builder.Logging.ClearProviders();
         if (options.ConsoleLogging)
         {
@@ -56,17 +46,31 @@ public static class SiloHost
         builder.WebHost.UseUrls(options.Urls ?? "http://127.0.0.1:0");
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(20));
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(_ => metrics); // a factory registration, so the host disposes it
-        builder.Services.AddSingleton<ITaskStore>(_ => store); // a factory registration, so the host disposes it
-        builder.Services.AddSingleton(new ArtifactStore(options.Artifacts, store, options.Clock));
+        builder.Services.AddSiloMetrics(options.EffectiveSiloId, options.Slots);
+        // Factory registrations, so the host disposes the store (and it is opened only once the metrics that time it listen).
+        builder.Services.AddSingleton<ITaskStore>(sp => new TimedTaskStore(
+            TaskStoreFactory.Open(options.Store, new TaskStoreOptions { Clock = options.Clock }), sp.GetRequiredService<SiloMetrics>()));
+        builder.Services.AddSingleton(sp => new ArtifactStore(options.Artifacts, sp.GetRequiredService<ITaskStore>(), options.Clock));
         builder.Services.AddSingleton(limits);
-        builder.Services.AddSingleton(new RunSubmitter(store, options.MaxAttempts, limits));
+        builder.Services.AddSingleton(sp => new RunSubmitter(sp.GetRequiredService<ITaskStore>(), options.MaxAttempts, limits));
         // A submitted body is a spec document, so the document's byte limit is the body's.
         builder.Services.AddSiloApi(new ApiOptions { Token = options.Token, Clock = options.Clock, MaxRequestBodyBytes = limits.Document.Bytes });
         builder.Services.AddSingleton<SiloService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SiloService>());
         var app = builder.Build();
+        try
+        {
+            await app.Services.GetRequiredService<ITaskStore>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         app.MapSiloApi();
+        // At the root, outside the API's group: scrapers need no token.
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
 

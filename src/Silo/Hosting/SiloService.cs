@@ -21,7 +21,6 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
     private readonly SiloOptions _options;
     private readonly ILogger _logger;
     private readonly SiloMetrics _metrics;
-    private readonly bool _ownsMetrics;
     private readonly List<TaskSlot> _slots = [];
     private readonly CancellationTokenSource _drain = new();
     private readonly CancellationTokenSource _abort = new();
@@ -29,15 +28,14 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
 
     /// <summary>
     /// A silo over <paramref name="store"/> (its schema already migrated, as <see cref="SiloHost"/> does) and <paramref name="artifacts"/>,
-    /// recording into <paramref name="metrics"/> (null: metrics of its own, which nothing serves).
+    /// recording into <paramref name="metrics"/>.
     /// </summary>
-    public SiloService(ITaskStore store, ArtifactStore artifacts, SiloOptions options, ILogger<SiloService> logger, SiloMetrics? metrics = null)
+    public SiloService(ITaskStore store, ArtifactStore artifacts, SiloOptions options, ILogger<SiloService> logger, SiloMetrics metrics)
     {
         _store = store;
         _options = options;
         _logger = logger;
-        _ownsMetrics = metrics is null;
-        _metrics = metrics ?? new SiloMetrics(options.EffectiveSiloId, options.Slots);
+        _metrics = metrics;
         var runner = new AttemptRunner(store, artifacts, new RunDataCache(), options, logger, _metrics);
         for (var i = 0; i < options.Slots; i++) _slots.Add(new TaskSlot(i, store, runner, options, logger, _metrics));
     }
@@ -151,7 +149,6 @@ public sealed class SiloService : IHostedService, IAsyncDisposable
     {
         _drain.Dispose();
         _abort.Dispose();
-        if (_ownsMetrics) _metrics.Dispose();
         return ValueTask.CompletedTask;
     }
 }

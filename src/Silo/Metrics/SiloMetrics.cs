@@ -8,17 +8,18 @@ using Ensemble.Silo.Store;
 namespace Ensemble.Silo.Metrics;
 
 /// <summary>
-/// One silo's metrics: its own <see cref="System.Diagnostics.Metrics.Meter"/> (<see cref="MeterName"/>) with the
-/// instruments of ARCHITECTURE §6, and the collector that serves them at <c>/metrics</c> (<see cref="Scrape"/>). Each
-/// silo has its own, so silos sharing a process (tests) do not mix. Labels are bounded: task kinds, states, outcomes,
-/// store operations; run and task ids only on the per-task gauges of tasks running here now.
+/// One silo's metrics: the instruments of ARCHITECTURE §6 on the silo's own <see cref="System.Diagnostics.Metrics.Meter"/>
+/// (<see cref="MeterName"/>), which the OpenTelemetry Prometheus exporter serves at <c>/metrics</c>
+/// (<see cref="SiloMetricsServiceCollectionExtensions.AddSiloMetrics"/>). Each silo's meter comes from its host's
+/// <see cref="IMeterFactory"/>, so silos sharing a process (tests, the embedded silo) do not mix. Labels are bounded:
+/// task kinds, states, outcomes, store operations; run and task ids only on the per-task gauges of tasks running here now.
 /// </summary>
 /// <remarks>
 /// No series carries a <c>silo</c> label: Prometheus adds <c>instance</c> (and <c>job</c>) to everything it scrapes, and
-/// <c>ensemble_silo_info{silo}</c> maps an instance to its silo id for a dashboard that wants the name
-/// (<c>… * on(instance) group_left(silo) ensemble_silo_info</c>).
+/// <c>ensemble_silo_info{silo}</c> (like the exporter's <c>target_info{service_instance_id}</c>) maps an instance to its
+/// silo id for a dashboard that wants the name (<c>… * on(instance) group_left(silo) ensemble_silo_info</c>).
 /// </remarks>
-public sealed class SiloMetrics : IDisposable
+public sealed class SiloMetrics
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "Ensemble.Silo";
@@ -31,7 +32,6 @@ public sealed class SiloMetrics : IDisposable
 
     private static readonly string[] Kinds = [.. Enum.GetValues<TaskKind>().Select(RunSubmitter.KindName)];
 
-    private readonly MetricsCollector _collector;
     private readonly Counter<long> _claims;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _leaseExpirations;
@@ -44,14 +44,18 @@ public sealed class SiloMetrics : IDisposable
     private volatile IReadOnlyDictionary<RunState, int>? _runCounts;
     private int _busySlots;
 
-    /// <summary>The metrics of silo <paramref name="siloId"/>, which has <paramref name="slots"/> task slots.</summary>
-    public SiloMetrics(string siloId, int slots)
+    /// <summary>
+    /// The metrics of silo <paramref name="siloId"/>, which has <paramref name="slots"/> task slots, on a meter of
+    /// <paramref name="meterFactory"/> (which owns it, and disposes it with the host). What is measured before a listener
+    /// (the host's MeterProvider) exists is lost, the counters' zeros included: make one first.
+    /// </summary>
+    public SiloMetrics(IMeterFactory meterFactory, string siloId, int slots)
     {
+        ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentException.ThrowIfNullOrWhiteSpace(siloId);
         ArgumentOutOfRangeException.ThrowIfNegative(slots);
-        Meter = new Meter(MeterName);
-        // The collector listens before any instrument exists, so nothing measured is missed.
-        _collector = new MetricsCollector(Meter);
+        // No meter version: it would label every series (otel_scope_version), so each upgrade would start new series.
+        Meter = meterFactory.Create(MeterName);
 
         Meter.CreateObservableGauge("ensemble.tasks", ObserveTasks, "{task}",
             "Tasks in the store by kind and state: the whole store as this silo last read it (every silo reports the same; take max, not sum).");
@@ -95,9 +99,6 @@ public sealed class SiloMetrics : IDisposable
 
     /// <summary>The silo's meter.</summary>
     public Meter Meter { get; }
-
-    /// <summary>Everything, in the Prometheus text format 0.0.4.</summary>
-    public string Scrape() => PrometheusTextWriter.Write(_collector.Collect());
 
     /// <summary>A slot claimed a task of <paramref name="kind"/>: one more claim, one more busy slot.</summary>
     internal void TaskClaimed(string kind)
@@ -150,13 +151,6 @@ public sealed class SiloMetrics : IDisposable
         AttemptOutcome.LeaseLost => "lease_lost",
         _ => outcome.ToString().ToLowerInvariant(),
     };
-
-    /// <summary>Stops the meter and its collector.</summary>
-    public void Dispose()
-    {
-        _collector.Dispose();
-        Meter.Dispose();
-    }
 
     private static KeyValuePair<string, object?> Kind(string kind) => new("kind", kind);
 

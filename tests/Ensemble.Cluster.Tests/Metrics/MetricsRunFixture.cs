@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Ensemble.Cluster.Tests.Metrics;
 
 /// <summary>
-/// One real <c>ensemble silo</c> over SQLite, a real Prometheus scraping it every second, and one small run through
-/// the silo from submission to success, with the window it ran in: what both metrics tests look at.
+/// Two real <c>ensemble silo</c> processes sharing PostgreSQL, a real Prometheus scraping both every second, and one
+/// small run through the cluster from submission to success, with the window it ran in: what the metrics tests look at.
 /// </summary>
 public sealed class MetricsRunFixture : IAsyncLifetime
 {
@@ -29,10 +29,12 @@ public sealed class MetricsRunFixture : IAsyncLifetime
         """;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-metrics-e2e-").FullName;
-    private SiloProcess? _silo;
+    private readonly List<SiloProcess> _silos = [];
+    private TestPostgres? _postgres;
     private PrometheusServer? _prometheus;
 
-    internal SiloProcess Silo => _silo!;
+    /// <summary>The silos, <c>metrics-a</c> (which the run was submitted to) and <c>metrics-b</c>.</summary>
+    internal IReadOnlyList<SiloProcess> Silos => _silos;
 
     internal PrometheusServer Prometheus => _prometheus!;
 
@@ -47,16 +49,22 @@ public sealed class MetricsRunFixture : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         Tools.Require("promtool");
         Tools.Require("prometheus");
-        _silo = await SiloProcess.StartAsync("metrics-e2e", $"sqlite:{Path.Combine(_directory, "store.db")}", Path.Combine(_directory, "artifacts"), 10);
-        _prometheus = await PrometheusServer.StartAsync(_silo.Url.Authority);
-        await _prometheus.WaitForAsync($"up{{job=\"{PrometheusServer.Job}\"}}", 1, TimeSpan.FromSeconds(20));
+        _postgres = await TestPostgres.CreateAsync();
+        foreach (var id in new[] { "metrics-a", "metrics-b" })
+        {
+            _silos.Add(await SiloProcess.StartAsync(id, _postgres.ConnectionString, Path.Combine(_directory, "artifacts"), 10));
+        }
+
+        _prometheus = await PrometheusServer.StartAsync([.. _silos.Select(s => s.Url.Authority)]);
+        await _prometheus.WaitForAsync($"sum(up{{job=\"{PrometheusServer.Job}\"}})", _silos.Count, TimeSpan.FromSeconds(20));
 
         var start = DateTimeOffset.UtcNow - TimeSpan.FromSeconds(2);
-        using var api = new RunWatcher(_silo.Url);
+        using var api = new RunWatcher(_silos[0].Url);
         var runId = await api.SubmitAsync(Spec);
         var run = await api.WaitAsync(runId, r => RunWatcher.State(r) is "succeeded" or "failed", TimeSpan.FromMinutes(2), "the run finishing");
-        Assert.True(RunWatcher.State(run) == "succeeded", $"the run {RunWatcher.State(run)}:\n{run}\n{_silo.Output}");
-        // The silo counts the store on its heartbeat (2 s), Prometheus scrapes every second: wait until it has seen the end.
+        Assert.True(RunWatcher.State(run) == "succeeded",
+            $"the run {RunWatcher.State(run)}:\n{run}\n{string.Join("\n", _silos.Select(s => $"--- {s.Id}:\n{s.Output}"))}");
+        // The silos count the store on their heartbeat (2 s), Prometheus scrapes every second: wait until it has seen the end.
         await _prometheus.WaitForAsync($"max(ensemble_runs{{job=\"{PrometheusServer.Job}\",state=\"succeeded\"}})", 1, TimeSpan.FromSeconds(20));
         Window = (start, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
         SetUp = clock.Elapsed;
@@ -65,7 +73,8 @@ public sealed class MetricsRunFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_prometheus is not null) await _prometheus.DisposeAsync();
-        _silo?.Dispose();
+        foreach (var silo in _silos) silo.Dispose();
+        if (_postgres is not null) await _postgres.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
 }

@@ -115,6 +115,14 @@ internal sealed class PrometheusServer : IAsyncDisposable
         return double.Parse(result[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The values of label <paramref name="label"/> over the series <paramref name="expression"/> gives now.</summary>
+    public async Task<IReadOnlyList<string>> QueryLabelAsync(string expression, string label)
+    {
+        var body = JsonDocument.Parse(await _http.GetStringAsync($"/api/v1/query?query={Uri.EscapeDataString(expression)}")).RootElement;
+        return [.. body.GetProperty("data").GetProperty("result").EnumerateArray()
+            .Select(series => series.GetProperty("metric").TryGetProperty(label, out var value) ? value.GetString()! : "")];
+    }
+
     /// <summary>Waits until <paramref name="expression"/> is <paramref name="value"/> in Prometheus.</summary>
     public async Task WaitForAsync(string expression, double value, TimeSpan timeout)
     {

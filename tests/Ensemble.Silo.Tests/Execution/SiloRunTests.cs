@@ -1,10 +1,13 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Ensemble.Contracts.Reports;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Silo.Artifacts;
 using Ensemble.Silo.Hosting;
+using Ensemble.Silo.Metrics;
 using Ensemble.Silo.Runs;
 using Ensemble.Silo.Store;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ensemble.Silo.Tests.Execution;
@@ -36,6 +39,8 @@ public sealed class SiloRunTests : IAsyncLifetime
         """;
 
     private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-silo-run-").FullName;
+    // The silos' meters: nothing listens, nothing serves them.
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private ITaskStore _store = null!;
     private ArtifactStore _artifacts = null!;
 
@@ -49,18 +54,24 @@ public sealed class SiloRunTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _store.DisposeAsync();
+        await _meters.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
 
-    private SiloService Silo(string id, double leaseSeconds = 10) => new(_store, _artifacts, new SiloOptions
+    private SiloService Silo(string id, double leaseSeconds = 10)
     {
-        Store = "unused",
-        Artifacts = _artifacts.Root,
-        SiloId = id,
-        Threads = 2,
-        LeaseDuration = TimeSpan.FromSeconds(leaseSeconds),
-        PollInterval = TimeSpan.FromMilliseconds(50),
-    }, NullLogger<SiloService>.Instance);
+        var options = new SiloOptions
+        {
+            Store = "unused",
+            Artifacts = _artifacts.Root,
+            SiloId = id,
+            Threads = 2,
+            LeaseDuration = TimeSpan.FromSeconds(leaseSeconds),
+            PollInterval = TimeSpan.FromMilliseconds(50),
+        };
+        return new SiloService(_store, _artifacts, options, NullLogger<SiloService>.Instance,
+            new SiloMetrics(_meters.GetRequiredService<IMeterFactory>(), id, options.Slots));
+    }
 
     private async Task<RunRecord> RunToEndAsync(SiloService silo, string runId)
     {
