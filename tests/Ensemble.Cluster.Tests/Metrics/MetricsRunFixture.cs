@@ -66,6 +66,11 @@ public sealed class MetricsRunFixture : IAsyncLifetime
             $"the run {RunWatcher.State(run)}:\n{run}\n{string.Join("\n", _silos.Select(s => $"--- {s.Id}:\n{s.Output}"))}");
         // The silos count the store on their heartbeat (2 s), Prometheus scrapes every second: wait until it has seen the end.
         await _prometheus.WaitForAsync($"max(ensemble_runs{{job=\"{PrometheusServer.Job}\",state=\"succeeded\"}})", 1, TimeSpan.FromSeconds(20));
+        // Every attempt's duration (2 teachers, aggregate, distill, report) scraped, then a few more scrapes: a
+        // histogram series first appears when its first attempt ends, and rate() needs two samples of it. A run
+        // this short otherwise ended the window one scrape after the report's series appeared.
+        await _prometheus.WaitForAsync($"sum(ensemble_task_duration_seconds_count{{job=\"{PrometheusServer.Job}\"}})", 5, TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(3));
         Window = (start, DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
         SetUp = clock.Elapsed;
     }
