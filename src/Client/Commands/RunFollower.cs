@@ -84,7 +84,8 @@ internal static class RunFollower
             Console.WriteLine();
             Console.Write(ReportTable.Format(report));
             Console.WriteLine();
-            foreach (var (name, path) in files) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-20} {path}"));
+            var width = files.Count == 0 ? 0 : files.Max(f => f.Name.Length);
+            foreach (var (name, path) in files) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name.PadRight(width)}  {path}"));
             if (files.Count == 0) Console.WriteLine($"files: ensemble pull {run.Id}");
         }
 

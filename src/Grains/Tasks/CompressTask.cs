@@ -155,7 +155,8 @@ public sealed class CompressTask : IRunTask
     {
         var test = context.Data.Test;
         using var session = new OnnxRuntimeModel(path, threads: 1);
-        values[ValueName(name, "bytes")] = new FileInfo(path).Length.ToString(CultureInfo.InvariantCulture);
+        // Opened, not FileInfo'd: on a silo the float student is an input, a link to its blob, whose own length is the path's.
+        using (var file = File.OpenRead(path)) values[ValueName(name, "bytes")] = file.Length.ToString(CultureInfo.InvariantCulture);
         foreach (var batch in LatencyBatches)
         {
             var seconds = session.SecondsPerExample(test, batch, Timing, cancellationToken: cancellationToken);

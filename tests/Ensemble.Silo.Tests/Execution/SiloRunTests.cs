@@ -35,6 +35,7 @@ public sealed class SiloRunTests : IAsyncLifetime
           student: {kind: mlp, hidden: [16]}
           training: {epochs: 30, batch_size: 32}
           transfer: {fraction: 0.06}
+          compress: {quantize: {calibration_examples: 64}}
         baseline: true
         """;
 
@@ -114,6 +115,9 @@ public sealed class SiloRunTests : IAsyncLifetime
             var parsed = JsonSerializer.Deserialize<RunReport>(report, AtomicFile.Json)!;
             Assert.Equal(["teacher/0", "teacher/1", "teacher/2"], parsed.Models.Select(m => m.Name).Where(n => n.StartsWith("teacher/", StringComparison.Ordinal)));
             Assert.True(parsed.Models.Single(m => m.Name == "student").Accuracy > 0.5, string.Join(", ", parsed.Models.Select(m => $"{m.Name} {m.Accuracy:P1}")));
+            // The compress task read the student through its workspace's link to the blob: the size is the file's, not the link's.
+            Assert.Equal(artifacts["student.onnx"].Size, parsed.Models.Single(m => m.Name == parsed.ExportedStudent).Bytes);
+            Assert.Equal(artifacts["student-int8.onnx"].Size, parsed.Models.Single(m => m.Name == "student-int8").Bytes);
         }
 
         // Every attempt's workspace is gone once its task succeeded; only blobs remain.
