@@ -36,9 +36,10 @@ namespace Ensemble.Distillation.Export;
 /// <see cref="ExportInt8"/> writes the same network quantized in ONNX's QDQ form: the input of every <c>Gemm</c> and
 /// <c>Conv</c> passes through <c>QuantizeLinear</c> → <c>DequantizeLinear</c> (uint8, per-tensor, from calibration),
 /// its weights are int8 initializers with one scale per output channel behind a <c>DequantizeLinear</c> (axis 0), and
-/// its bias an int32 initializer at scale input scale × weight scale. Runtimes that know the pattern (ONNX Runtime)
-/// fuse each group into one integer operator; any other runs it as float arithmetic on the quantized values. Batch
-/// norm is folded into the convolution before quantization, as integer inference needs.
+/// its bias an int32 initializer at scale input scale × weight scale. In a CNN the output of each ReLU is quantized
+/// too, at the scale the next layer's input shares, so that max-pooling can stay in uint8. Runtimes that know the
+/// pattern (ONNX Runtime) fuse each group into one integer operator; any other runs it as float arithmetic on the
+/// quantized values. Batch norm is folded into the convolution before quantization, as integer inference needs.
 /// </para>
 /// </remarks>
 public static class OnnxExporter
