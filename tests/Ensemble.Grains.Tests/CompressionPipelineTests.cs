@@ -67,6 +67,12 @@ public sealed class CompressionPipelineTests(ITestOutputHelper output) : IDispos
         Assert.True(int8.Accuracy > student.Accuracy - 0.03, $"int8 {int8.Accuracy:P1} vs student {student.Accuracy:P1}");
         Assert.True(pruned.Accuracy > student.Accuracy - 0.05, $"pruned {pruned.Accuracy:P1} vs student {student.Accuracy:P1}");
         Assert.Contains("int8 QDQ", int8.Detail, StringComparison.Ordinal);
+        // The ensemble is priced as its members together, beside the student that replaces it.
+        var (teacher0, teacher1, ensemble) = (Row("teacher/0"), Row("teacher/1"), Row("ensemble/arithmetic"));
+        Assert.Equal(teacher0.Bytes + teacher1.Bytes, ensemble.Bytes);
+        Assert.Equal(teacher0.LatencyBatch64Microseconds!.Value + teacher1.LatencyBatch64Microseconds!.Value, ensemble.LatencyBatch64Microseconds!.Value, 6);
+        Assert.Equal(ensemble.Bytes, Row("ensemble/logits").Bytes);
+        Assert.Null(Row("baseline").Bytes);
         Assert.Contains(report.StudentGains(), g => g.Student == report.ExportedStudent);
         Assert.DoesNotContain(report.StudentGains(), g => g.Student.StartsWith("student-pruned", StringComparison.Ordinal) || g.Student.EndsWith("-int8", StringComparison.Ordinal));
         foreach (var file in new[] { "student-pruned.safetensors", "student-pruned.onnx", "student-int8.onnx", "student-pruned-int8.onnx" })

@@ -15,7 +15,10 @@ public sealed record ModelReport
     /// <summary>Expected calibration error (15 equal-width confidence bins).</summary>
     public required double Ece { get; init; }
 
-    /// <summary>The size of its ONNX file in bytes, when the run measured it (<c>distillation.compress</c>).</summary>
+    /// <summary>
+    /// The size of its ONNX file in bytes, when the run measured it (<c>distillation.compress</c>); for an ensemble
+    /// row, its members' together (and so for its latencies).
+    /// </summary>
     public long? Bytes { get; init; }
 
     /// <summary>ONNX Runtime's time per image on one thread, in microseconds, at batch 1; when measured.</summary>

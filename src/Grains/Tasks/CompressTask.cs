@@ -17,8 +17,9 @@ namespace Ensemble.Grains.Tasks;
 /// Makes the exported student smaller and faster to deploy (<c>distillation.compress</c>): magnitude pruning then
 /// fine-tuning on the same soft targets (<c>student-pruned</c>), and int8 post-training quantization of the student
 /// and of the pruned student (<c>student-int8</c>, <c>student-pruned-int8</c>). Every ONNX file, the float student's
-/// too, is then measured in ONNX Runtime on one thread: test logits (the report's accuracy and NLL), bytes, and
-/// latency per image at batch 1 and 64. The files are delivered beside <c>student.onnx</c>.
+/// and the ensemble members' too, is then measured in ONNX Runtime on one thread: bytes and latency per image at batch
+/// 1 and 64, and the int8 students' test logits (the report's accuracy and NLL). The students' files are delivered
+/// beside <c>student.onnx</c>.
 /// </summary>
 public sealed class CompressTask : IRunTask
 {
@@ -79,6 +80,7 @@ public sealed class CompressTask : IRunTask
             pruned?.Model.Dispose();
         }
 
+        files.AddRange(ExportMembers(context, task.Id));
         foreach (var (name, path) in files) Measure(context, task.Id, name, path, values, cancellationToken);
         return new TaskResult(task.Id, clock.Elapsed.TotalSeconds, Values: values);
     }
@@ -149,6 +151,27 @@ public sealed class CompressTask : IRunTask
     }
 
     private static void Export(string path, Action<Stream> write) => AtomicFile.WriteStream(path, write);
+
+    /// <summary>
+    /// Every teacher and trained specialist exported to ONNX in this task's directory (not delivered), so that the
+    /// report can set the student's size and latency beside what serving the ensemble itself would cost.
+    /// </summary>
+    private static IEnumerable<(string Name, string Path)> ExportMembers(RunContext context, string taskId)
+    {
+        var specialists = Enumerable.Range(0, context.Settings.Specialists.Count).Select(j => $"specialist/{j}")
+            .Where(id => File.Exists(context.Layout.Model(id)));
+        foreach (var member in context.Teachers().Concat(specialists))
+        {
+            var path = Path.Combine(context.Layout.TaskDirectory(taskId), $"{member.Replace('/', '-')}.onnx");
+            var (model, spec, exampleShape, classes) = ModelFile.Load(context.Layout.Model(member), CPU);
+            using (model)
+            {
+                Export(path, stream => OnnxExporter.Export(model, spec, exampleShape, classes, stream));
+            }
+
+            yield return (member, path);
+        }
+    }
 
     /// <summary>Runs <paramref name="path"/> in ONNX Runtime (1 thread): its test logits are saved for the report, its size and latency recorded.</summary>
     private static void Measure(RunContext context, string taskId, string name, string path, Dictionary<string, string> values, CancellationToken cancellationToken)

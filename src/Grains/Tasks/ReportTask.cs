@@ -63,9 +63,22 @@ public sealed class ReportTask : IRunTask
         var measured = File.Exists(context.Layout.Result("compress"))
             ? AtomicFile.ReadJson<TaskResult>(context.Layout.Result("compress")).Values ?? new Dictionary<string, string>()
             : new Dictionary<string, string>();
-        string? Measured(string model, string measure) => measured.GetValueOrDefault(CompressTask.ValueName(model, measure));
-        double? Number(string model, string measure) =>
-            Measured(model, measure) is { } text ? double.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
+        // An ensemble costs what its members cost together (the aggregation itself is a few additions per class).
+        var teachers = context.Teachers();
+        var specialists = Enumerable.Range(0, settings.Specialists.Count).Select(j => $"specialist/{j}").Where(id => File.Exists(context.Layout.Model(id)));
+        IEnumerable<string> Parts(string model) => model switch
+        {
+            "ensemble+specialists" => teachers.Concat(specialists),
+            _ when model.StartsWith("ensemble/", StringComparison.Ordinal) => teachers,
+            _ => [model],
+        };
+        double? Number(string model, string measure)
+        {
+            var parts = Parts(model).Select(m => measured.GetValueOrDefault(CompressTask.ValueName(m, measure))).ToList();
+            return parts.Count > 0 && parts.All(p => p is not null)
+                ? parts.Sum(p => double.Parse(p!, System.Globalization.CultureInfo.InvariantCulture))
+                : null;
+        }
         var report = new RunReport
         {
             Run = settings.Name,
@@ -78,7 +91,7 @@ public sealed class ReportTask : IRunTask
                 Accuracy = e.Accuracy,
                 Nll = e.Nll,
                 Ece = e.Ece,
-                Bytes = Measured(e.Name, "bytes") is { } bytes ? long.Parse(bytes, System.Globalization.CultureInfo.InvariantCulture) : null,
+                Bytes = Number(e.Name, "bytes") is { } bytes ? (long)bytes : null,
                 LatencyBatch1Microseconds = Number(e.Name, CompressTask.LatencyName(1)),
                 LatencyBatch64Microseconds = Number(e.Name, CompressTask.LatencyName(64)),
                 Detail = e.Name == CompressTask.Pruned || e.Name.EndsWith("-int8", StringComparison.Ordinal) ? Detail(e.Name, measured) : null,
