@@ -17,6 +17,8 @@ public sealed class CompressionPipelineTests(ITestOutputHelper output) : IDispos
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    private static RunSettings Settings(string compress) => RunSettingsTranslator.Translate(RunSpecReader.Parse(Spec(compress), "yaml"), "x");
+
     private static string Spec(string compress) => $$$"""
         name: compress
         seed: 4
@@ -37,14 +39,13 @@ public sealed class CompressionPipelineTests(ITestOutputHelper output) : IDispos
     public async Task StructuredPruningAndInt8_AddReportRows_ShrinkTheFiles_KeepTheAccuracy_AndResume()
     {
         TorchRuntime.Threads = Environment.ProcessorCount;
-        var settings = RunSettingsTranslator.Translate(
-            RunSpecReader.Parse(Spec("{prune: {method: structured, sparsity: 0.5, fine_tune_epochs: 5}, quantize: {calibration_examples: 256}}"), "yaml"), "x");
+        var settings = Settings("{prune: {method: structured, sparsity: 0.5, fine_tune_epochs: 5}, quantize: {calibration_examples: 256}}");
         var layout = new ArtifactLayout(_directory);
         var lines = new List<TaskProgress>();
         var plan = RunPlan.Expand(settings);
         Assert.Contains(plan, t => t.Id == "compress" && t.DependsOn.SequenceEqual(["distill"]));
 
-        await new LocalRunner(new RunContext(settings, layout, new Collect(lines))).RunAsync(plan, CancellationToken.None);
+        await new LocalRunner(new RunContext(settings, layout, new CollectedProgress(lines))).RunAsync(plan, CancellationToken.None);
 
         var report = AtomicFile.ReadJson<RunReport>(layout.ReportJson);
         output.WriteLine(File.ReadAllText(layout.ReportMarkdown));
@@ -86,7 +87,7 @@ public sealed class CompressionPipelineTests(ITestOutputHelper output) : IDispos
         // Lose the compress result: only compress and the report run again.
         File.Delete(layout.Result("compress"));
         lines.Clear();
-        await new LocalRunner(new RunContext(settings, layout, new Collect(lines))).RunAsync(plan, CancellationToken.None);
+        await new LocalRunner(new RunContext(settings, layout, new CollectedProgress(lines))).RunAsync(plan, CancellationToken.None);
         Assert.Equal(["compress", "report"], lines.Where(l => l.Message == "started").Select(l => l.TaskId).ToList());
     }
 
@@ -94,11 +95,10 @@ public sealed class CompressionPipelineTests(ITestOutputHelper output) : IDispos
     public async Task UnstructuredPruning_ZeroesTheAskedFractionOfEveryWeight_AndFineTuningKeepsThemZero()
     {
         TorchRuntime.Threads = Environment.ProcessorCount;
-        var settings = RunSettingsTranslator.Translate(
-            RunSpecReader.Parse(Spec("{prune: {method: unstructured, sparsity: 0.7, fine_tune_epochs: 3}}"), "yaml"), "x");
+        var settings = Settings("{prune: {method: unstructured, sparsity: 0.7, fine_tune_epochs: 3}}");
         var layout = new ArtifactLayout(_directory);
 
-        await new LocalRunner(new RunContext(settings, layout, new Collect([]))).RunAsync(RunPlan.Expand(settings), CancellationToken.None);
+        await new LocalRunner(new RunContext(settings, layout, new CollectedProgress([]))).RunAsync(RunPlan.Expand(settings), CancellationToken.None);
 
         var result = AtomicFile.ReadJson<TaskResult>(layout.Result("compress"));
         // 32×256 and 256×10 weights: round(0.7 · 8192) + round(0.7 · 2560) = 5734 + 1792 of 10752 are zero after fine-tuning.
@@ -116,13 +116,5 @@ public sealed class CompressionPipelineTests(ITestOutputHelper output) : IDispos
         Assert.True(pruned.Accuracy > 0.5, $"pruned {pruned.Accuracy:P1}");
         using var onnx = new OnnxRuntimeModel(layout.CompressedStudent("student-pruned", "onnx"));
         Assert.Equal(10, onnx.Run(new float[32], 1).Length);
-    }
-
-    private sealed class Collect(List<TaskProgress> lines) : IProgress<TaskProgress>
-    {
-        public void Report(TaskProgress value)
-        {
-            lock (lines) lines.Add(value);
-        }
     }
 }

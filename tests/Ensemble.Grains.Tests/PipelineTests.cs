@@ -49,7 +49,7 @@ public sealed class PipelineTests : IDisposable
         var settings = RunSettingsTranslator.Translate(RunSpecReader.Parse(Spec, "yaml"), "fallback");
         var layout = new ArtifactLayout(_directory);
         var lines = new List<TaskProgress>();
-        var progress = new Collect(lines);
+        var progress = new CollectedProgress(lines);
         var plan = RunPlan.Expand(settings);
 
         var done = await new LocalRunner(new RunContext(settings, layout, progress)).RunAsync(plan, CancellationToken.None);
@@ -106,7 +106,7 @@ public sealed class PipelineTests : IDisposable
         var lines = new List<TaskProgress>();
         var plan = RunPlan.Expand(settings);
 
-        await new LocalRunner(new RunContext(settings, layout, new Collect(lines))).RunAsync(plan, CancellationToken.None);
+        await new LocalRunner(new RunContext(settings, layout, new CollectedProgress(lines))).RunAsync(plan, CancellationToken.None);
 
         var report = AtomicFile.ReadJson<RunReport>(layout.ReportJson);
         Assert.Contains(report.Models, m => m.Name == "ensemble+specialists");
@@ -118,13 +118,5 @@ public sealed class PipelineTests : IDisposable
         Assert.True(student.Confusion![9][9] > 30, $"student got {student.Confusion[9][9]} of 100 class-9 examples");
         Assert.Contains(lines, l => l.Message.Contains("raised the bias of omitted classes [9]", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.TaskId == "aggregate" && l.Message.Contains("cross-fitted teachers + specialists", StringComparison.Ordinal));
-    }
-
-    private sealed class Collect(List<TaskProgress> lines) : IProgress<TaskProgress>
-    {
-        public void Report(TaskProgress value)
-        {
-            lock (lines) lines.Add(value);
-        }
     }
 }

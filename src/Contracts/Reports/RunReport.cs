@@ -34,7 +34,8 @@ public sealed record RunReport
     {
         var baseline = Models.FirstOrDefault(m => m.Name == "baseline");
         if (baseline is null) return [];
-        return [.. Models.Where(m => m.Name.StartsWith("student", StringComparison.Ordinal) && m.Detail is null && !m.Name.EndsWith("-int8", StringComparison.Ordinal))
+        // Compressed students (they carry a detail) are the student made smaller, not another student.
+        return [.. Models.Where(m => m.Name.StartsWith("student", StringComparison.Ordinal) && m.Detail is null)
             .Select(s => new StudentGain(s.Name, (s.Accuracy - baseline.Accuracy) * 100))];
     }
 }

@@ -63,21 +63,19 @@ public sealed class OnnxRuntimeModel : IDisposable
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    /// <summary>The logits of every example of <paramref name="data"/>, in order, as N rows.</summary>
-    public float[][] Logits(Dataset data, int batchSize = 256, CancellationToken cancellationToken = default)
+    /// <summary>The logits of every example of <paramref name="data"/>, in order: N × classes values, row-major.</summary>
+    public float[] Logits(Dataset data, int batchSize = 256, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var rows = new float[data.Count][];
+        var batches = new List<float[]>();
         for (var start = 0; start < data.Count; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var count = Math.Min(batchSize, data.Count - start);
-            var logits = Run(data.Features.AsSpan(start * data.FeatureCount, count * data.FeatureCount), count);
-            var classes = logits.Length / count;
-            for (var i = 0; i < count; i++) rows[start + i] = logits[(i * classes)..((i + 1) * classes)];
+            batches.Add(Run(data.Features.AsSpan(start * data.FeatureCount, count * data.FeatureCount), count));
         }
 
-        return rows;
+        return [.. batches.SelectMany(b => b)];
     }
 
     /// <summary>

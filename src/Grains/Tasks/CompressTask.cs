@@ -29,6 +29,17 @@ public sealed class CompressTask : IRunTask
     /// <summary>The name of the pruned float student.</summary>
     public const string Pruned = "student-pruned";
 
+    private const string Int8Suffix = "-int8";
+
+    /// <summary>The names of the students this task can make, in report order.</summary>
+    public static readonly IReadOnlyList<string> Students = [Pruned, Int8("student"), Int8(Pruned)];
+
+    /// <summary>The name of <paramref name="model"/> quantized to int8: <c>student-int8</c>, <c>student-pruned-int8</c>.</summary>
+    public static string Int8(string model) => model + Int8Suffix;
+
+    /// <summary>Whether <paramref name="name"/> is an int8 student's.</summary>
+    public static bool IsInt8(string name) => name.EndsWith(Int8Suffix, StringComparison.Ordinal);
+
     /// <summary>How long each of the five latency timings runs (after warm-up), per file and batch size.</summary>
     private static readonly TimeSpan Timing = TimeSpan.FromMilliseconds(200);
 
@@ -55,7 +66,7 @@ public sealed class CompressTask : IRunTask
         {
             if (compression.Prune is { } prune)
             {
-                pruned = Prune(context, task, exported, prune, values, cancellationToken);
+                pruned = Prune(context, task, student, spec, exported, prune, values, cancellationToken);
                 AtomicFile.Copy(layout.Model(task.Id, Pruned), layout.CompressedStudent(Pruned, "safetensors"));
                 Export(layout.CompressedStudent(Pruned, "onnx"), stream => OnnxExporter.Export(pruned.Value.Model, pruned.Value.Spec, exampleShape, classes, stream));
                 files.Add((Pruned, layout.CompressedStudent(Pruned, "onnx")));
@@ -66,7 +77,7 @@ public sealed class CompressTask : IRunTask
                 var transfer = context.Data.Transfer;
                 using var calibration = new DatasetTensors(transfer.Take(Math.Min(examples, transfer.Count)), settings.Device);
                 values["calibration_examples"] = calibration.Count.ToString(CultureInfo.InvariantCulture);
-                foreach (var (name, model, modelSpec) in pruned is { } p ? new[] { ("student-int8", student, spec), ($"{Pruned}-int8", p.Model, p.Spec) } : [("student-int8", student, spec)])
+                foreach (var (name, model, modelSpec) in pruned is { } p ? new[] { (Int8("student"), student, spec), (Int8(Pruned), p.Model, p.Spec) } : [(Int8("student"), student, spec)])
                 {
                     var inputs = ActivationCalibration.Observe(model, calibration.Features, exampleShape, cancellationToken: cancellationToken);
                     Export(layout.CompressedStudent(name, "onnx"), stream => OnnxExporter.ExportInt8(model, modelSpec, exampleShape, classes, inputs, stream));
@@ -88,39 +99,35 @@ public sealed class CompressTask : IRunTask
     /// <summary>
     /// The exported student pruned as asked, then distilled again for the fine-tuning epochs on the transfer views'
     /// soft targets with the exported student's loss (with or without logit standardization); saved as <see cref="Pruned"/>.
-    /// Unstructured pruning keeps its mask through fine-tuning.
+    /// Unstructured pruning keeps its mask through fine-tuning. <paramref name="student"/> is not changed.
     /// </summary>
-    private static (nn.Module<Tensor, Tensor> Model, ModelSpec Spec) Prune(RunContext context, PlannedTask task, string exported, PruningSettings prune,
-        Dictionary<string, string> values, CancellationToken cancellationToken)
+    private static (nn.Module<Tensor, Tensor> Model, ModelSpec Spec) Prune(RunContext context, PlannedTask task, nn.Module<Tensor, Tensor> student,
+        ModelSpec studentSpec, string exported, PruningSettings prune, Dictionary<string, string> values, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
         var data = context.Data;
-        var (model, spec, exampleShape, classes) = ModelFile.Load(context.Layout.Student, settings.Device);
+        var (exampleShape, classes) = (data.Transfer.ExampleShape, data.Transfer.ClassCount);
+        nn.Module<Tensor, Tensor> model;
+        var spec = studentSpec;
         WeightMask? mask = null;
         if (prune.Structured)
         {
-            var whole = model;
-            try
-            {
-                (model, spec) = StructuredPruning.Prune(whole, spec, exampleShape, classes, prune.Sparsity, settings.Device);
-            }
-            finally
-            {
-                whole.Dispose();
-            }
+            // A new, smaller network; the student is only read.
+            (model, spec) = StructuredPruning.Prune(student, studentSpec, exampleShape, classes, prune.Sparsity, settings.Device);
         }
         else
         {
+            // Masked in place, so on a copy of the student.
+            model = ModelFile.Load(context.Layout.Student, settings.Device).Model;
             mask = WeightMask.ByMagnitude(model, prune.Sparsity);
             mask.Apply(model);
         }
 
-        var targetsPath = context.Layout.Outputs("aggregate");
-        var targets = new List<Tensor>();
+        List<Tensor> targets = [];
         var handedOver = false;
         try
         {
-            targets.AddRange(Enumerable.Range(0, data.TransferViews.Count).Select(v => ModelOutputs.Read(targetsPath, ModelOutputs.TransferView(v))));
+            targets = ModelOutputs.ReadSoftTargets(context);
             var kd = settings.Student.Distillation with { Standardize = exported == "student-ls" };
             var options = StudentTraining.Options(context, task.Id, Pruned) with { Epochs = prune.FineTuneEpochs, LearningRate = prune.LearningRate };
             var trainer = Distiller.CreateTrainer(spec, options, kd, settings.Device);
@@ -132,7 +139,7 @@ public sealed class CompressTask : IRunTask
                 : (model, StudentTraining.Save(context, task.Id, Pruned, model, spec, cancellationToken));
             values[ValueName(Pruned, "validation_accuracy")] = accuracy.ToString("R", CultureInfo.InvariantCulture);
             values[ValueName(Pruned, "sparsity")] = (prune.Structured
-                ? 1 - (double)spec.ParameterCount(exampleShape, classes) / settings.Student.Model.ParameterCount(exampleShape, classes)
+                ? 1 - (double)spec.ParameterCount(exampleShape, classes) / studentSpec.ParameterCount(exampleShape, classes)
                 : WeightMask.Sparsity(trained)).ToString("R", CultureInfo.InvariantCulture);
             values[ValueName(Pruned, "detail")] = $"{spec.Describe(exampleShape.Aggregate(1, (a, b) => a * b), classes)}, {prune.Describe()}";
             context.Progress.Report(new TaskProgress(task.Id, string.Create(CultureInfo.InvariantCulture, $"{Pruned}: validation accuracy {accuracy:P2}")));
@@ -158,9 +165,7 @@ public sealed class CompressTask : IRunTask
     /// </summary>
     private static IEnumerable<(string Name, string Path)> ExportMembers(RunContext context, string taskId)
     {
-        var specialists = Enumerable.Range(0, context.Settings.Specialists.Count).Select(j => $"specialist/{j}")
-            .Where(id => File.Exists(context.Layout.Model(id)));
-        foreach (var member in context.Teachers().Concat(specialists))
+        foreach (var member in context.Teachers().Concat(context.TrainedSpecialists()))
         {
             var path = Path.Combine(context.Layout.TaskDirectory(taskId), $"{member.Replace('/', '-')}.onnx");
             var (model, spec, exampleShape, classes) = ModelFile.Load(context.Layout.Model(member), CPU);
@@ -187,11 +192,10 @@ public sealed class CompressTask : IRunTask
         }
 
         // The float students' logits are TorchSharp's (ONNX Runtime agrees within 1e-4, tested); the int8 ones exist only here.
-        if (!name.EndsWith("-int8", StringComparison.Ordinal)) return;
+        if (!IsInt8(name)) return;
         var logits = session.Logits(test, cancellationToken: cancellationToken);
-        var flat = logits.SelectMany(row => row).ToArray();
         ModelOutputs.SaveAndDispose(StudentTraining.OutputsPath(context.Layout, taskId, name),
-            new Dictionary<string, Tensor> { ["test"] = tensor(flat, [test.Count, flat.Length / test.Count]).DetachFromDisposeScope() });
+            new Dictionary<string, Tensor> { ["test"] = tensor(logits, [test.Count, logits.Length / test.Count]).DetachFromDisposeScope() });
         values[ValueName(name, "onnxruntime")] = OnnxRuntimeModel.Version;
     }
 }

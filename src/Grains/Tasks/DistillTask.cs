@@ -26,8 +26,7 @@ public sealed class DistillTask : IRunTask
         var settings = context.Settings;
         var student = settings.Student;
         var data = context.Data;
-        var targetsPath = context.Layout.Outputs("aggregate");
-        var targets = Enumerable.Range(0, data.TransferViews.Count).Select(v => ModelOutputs.Read(targetsPath, ModelOutputs.TransferView(v))).ToList();
+        var targets = ModelOutputs.ReadSoftTargets(context);
         try
         {
             var variants = student.Standardization switch

@@ -27,6 +27,23 @@ internal static class ModelOutputs
         return outputs;
     }
 
+    /// <summary>The aggregate's soft-target logits of every transfer view, in view order (the caller disposes them).</summary>
+    public static List<Tensor> ReadSoftTargets(RunContext context)
+    {
+        var path = context.Layout.Outputs("aggregate");
+        var targets = new List<Tensor>();
+        try
+        {
+            for (var v = 0; v < context.Data.TransferViews.Count; v++) targets.Add(Read(path, TransferView(v)));
+            return targets;
+        }
+        catch
+        {
+            foreach (var t in targets) t.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The datasets every teacher's and specialist's outputs cover: each transfer view, validation, test.</summary>
     public static IEnumerable<(string Name, Dataset Data)> StandardSets(RunData data) =>
         data.TransferViews.Select((view, v) => (TransferView(v), view))

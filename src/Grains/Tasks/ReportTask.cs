@@ -39,9 +39,8 @@ public sealed class ReportTask : IRunTask
             }
         }
 
-        string[] compressed = [CompressTask.Pruned, "student-int8", $"{CompressTask.Pruned}-int8"];
         foreach (var (taskId, name) in new[] { ("distill", "student"), ("distill", "student-ls") }
-                     .Concat(compressed.Select(c => ("compress", c))).Append(("baseline", "baseline")))
+                     .Concat(CompressTask.Students.Select(c => ("compress", c))).Append(("baseline", "baseline")))
         {
             var path = StudentTraining.OutputsPath(context.Layout, taskId, name);
             if (!File.Exists(path)) continue;
@@ -65,10 +64,9 @@ public sealed class ReportTask : IRunTask
             : new Dictionary<string, string>();
         // An ensemble costs what its members cost together (the aggregation itself is a few additions per class).
         var teachers = context.Teachers();
-        var specialists = Enumerable.Range(0, settings.Specialists.Count).Select(j => $"specialist/{j}").Where(id => File.Exists(context.Layout.Model(id)));
         IEnumerable<string> Parts(string model) => model switch
         {
-            "ensemble+specialists" => teachers.Concat(specialists),
+            "ensemble+specialists" => teachers.Concat(context.TrainedSpecialists()),
             _ when model.StartsWith("ensemble/", StringComparison.Ordinal) => teachers,
             _ => [model],
         };
@@ -94,7 +92,7 @@ public sealed class ReportTask : IRunTask
                 Bytes = Number(e.Name, "bytes") is { } bytes ? (long)bytes : null,
                 LatencyBatch1Microseconds = Number(e.Name, CompressTask.LatencyName(1)),
                 LatencyBatch64Microseconds = Number(e.Name, CompressTask.LatencyName(64)),
-                Detail = e.Name == CompressTask.Pruned || e.Name.EndsWith("-int8", StringComparison.Ordinal) ? Detail(e.Name, measured) : null,
+                Detail = CompressTask.Students.Contains(e.Name) ? Detail(e.Name, measured) : null,
                 Confusion = [.. e.Confusion.Counts.Select(row => row.ToArray())],
             })],
             ExportedStudent = exported,
@@ -114,7 +112,7 @@ public sealed class ReportTask : IRunTask
             parts.Add(pruning);
         }
 
-        if (name.EndsWith("-int8", StringComparison.Ordinal))
+        if (CompressTask.IsInt8(name))
         {
             parts.Add($"int8 QDQ (per-channel weights, uint8 activations calibrated on {measured.GetValueOrDefault("calibration_examples", "?")} transfer examples), scored by ONNX Runtime {measured.GetValueOrDefault(CompressTask.ValueName(name, "onnxruntime"), "?")}");
         }

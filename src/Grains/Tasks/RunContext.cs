@@ -37,6 +37,10 @@ public sealed class RunContext
     public IReadOnlyList<string> Teachers() =>
         [.. Enumerable.Range(0, Settings.Teachers.Count).Select(i => $"teacher/{i}").Where(id => File.Exists(Layout.Result(id)))];
 
+    /// <summary>The ids of the specialists that trained a model (clustering may leave some without a class set).</summary>
+    public IReadOnlyList<string> TrainedSpecialists() =>
+        [.. Enumerable.Range(0, Settings.Specialists.Count).Select(j => $"specialist/{j}").Where(id => File.Exists(Layout.Model(id)))];
+
     /// <summary>The run's data, loaded on first use and shared by the tasks of this process.</summary>
     public RunData Data => _data.Value;
 }

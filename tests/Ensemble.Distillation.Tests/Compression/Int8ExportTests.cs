@@ -119,6 +119,6 @@ public sealed class Int8ExportTests(Int8ExportTests.FashionMnist data, ITestOutp
         return (floatAccuracy, int8Accuracy, new FileInfo(floatPath).Length, new FileInfo(int8Path).Length);
     }
 
-    private double Accuracy(float[][] logits) =>
-        logits.Select((row, i) => Array.IndexOf(row, row.Max()) == data.Test.Labels[i] ? 1.0 : 0.0).Average();
+    private double Accuracy(float[] logits) =>
+        logits.Chunk(data.Test.ClassCount).Select((row, i) => Array.IndexOf(row, row.Max()) == data.Test.Labels[i] ? 1.0 : 0.0).Average();
 }

@@ -73,10 +73,7 @@ public sealed class PruningTests
             Assert.Equal([2, 3], pruned.state_dict()["layers.3.weight"].shape);
             Assert.Equal([3, 2], pruned.state_dict()["layers.6.weight"].shape);
             using var input = randn(8, 5, generator: new Generator(4));
-            model.eval();
-            using var expected = model.call(input);
-            using var actual = pruned.call(input);
-            Assert.True(expected.allclose(actual, rtol: 1e-5, atol: 1e-6), "removing units with no outgoing weights changed the logits");
+            AssertSameLogits(model, pruned, input, atol: 1e-6, "removing units with no outgoing weights changed the logits");
         }
     }
 
@@ -103,10 +100,7 @@ public sealed class PruningTests
             Assert.Equal([4, 12], pruned.state_dict()["head.1.weight"].shape);
             Assert.Equal(prunedSpec.ParameterCount([1, 8, 8], 3), pruned.parameters().Sum(p => p.numel()));
             using var input = randn(5, 1, 8, 8, generator: new Generator(7));
-            model.eval();
-            using var expected = model.call(input);
-            using var actual = pruned.call(input);
-            Assert.True(expected.allclose(actual, rtol: 1e-5, atol: 1e-5), "removing channels with no outgoing weights changed the logits");
+            AssertSameLogits(model, pruned, input, atol: 1e-5, "removing channels with no outgoing weights changed the logits");
         }
     }
 
@@ -117,6 +111,15 @@ public sealed class PruningTests
 
         Assert.Throws<ArgumentOutOfRangeException>(() => WeightMask.ByMagnitude(model, 1.0));
         Assert.Throws<ArgumentOutOfRangeException>(() => StructuredPruning.Prune(model, ModelSpec.DefaultMlp with { Hidden = [2] }, [3], 2, -0.1));
+    }
+
+    /// <summary>The original (in evaluation mode) and the pruned network give the same logits on <paramref name="input"/>.</summary>
+    private static void AssertSameLogits(nn.Module<Tensor, Tensor> original, nn.Module<Tensor, Tensor> pruned, Tensor input, double atol, string message)
+    {
+        original.eval();
+        using var expected = original.call(input);
+        using var actual = pruned.call(input);
+        Assert.True(expected.allclose(actual, rtol: 1e-5, atol: atol), message);
     }
 
     private static void Set(nn.Module model, string name, float[] values, params long[] shape)
