@@ -26,6 +26,12 @@ public sealed record RunReport
     /// <summary>Which distilled student was exported as <c>student.safetensors</c>, if any.</summary>
     public string? ExportedStudent { get; init; }
 
+    /// <summary>
+    /// Each trained specialist's classes with every model's accuracy on them, so one can see whether what the specialists
+    /// know reached the student (against the ensemble and the baseline); empty without specialists.
+    /// </summary>
+    public IReadOnlyList<ClassGroupReport> SpecialistClasses { get; init; } = [];
+
     /// <summary>Each task's wall time.</summary>
     public required IReadOnlyList<StageReport> Stages { get; init; }
 

@@ -24,6 +24,9 @@ public sealed record DistillationSpec
     /// <summary><c>logit_standardization</c>: <c>off</c> (default), <c>on</c> or <c>compare</c> (train both students).</summary>
     public LogitStandardizationMode LogitStandardization { get; init; } = LogitStandardizationMode.Off;
 
+    /// <summary><c>targets</c>: <c>fixed</c> (precomputed per view, the default) or <c>online</c> (from the teachers, on each epoch's augmented and mixed images).</summary>
+    public SoftTargetSource Targets { get; init; } = SoftTargetSource.Fixed;
+
     /// <summary><c>transfer</c>: the transfer set.</summary>
     public TransferSpec Transfer { get; init; } = new();
 
@@ -51,6 +54,18 @@ public sealed record DistillationSpec
         else if (!Transfer.Labeled && Alpha != 0) problems.Add(new(SpecPath.Field(path, "alpha"), "must be 0 with an unlabeled transfer set (transfer.labeled: false)"));
 
         problems.AddRange(Transfer.Validate(SpecPath.Field(path, "transfer"), classCount));
+        if (Targets == SoftTargetSource.Online && Transfer.Views > 1)
+        {
+            problems.Add(new(SpecPath.Field(SpecPath.Field(path, "transfer"), "views"),
+                "must be 1 with targets: online (every epoch is a fresh augmented view whose targets the teachers compute; views are for fixed targets)"));
+        }
+
+        if (Targets == SoftTargetSource.Fixed && Transfer.Mixup > 0)
+        {
+            problems.Add(new(SpecPath.Field(SpecPath.Field(path, "transfer"), "mixup"),
+                "needs targets: online (a fixed target was computed on an unmixed image, so it would not describe the mixed one)"));
+        }
+
         problems.AddRange(Compress.Validate(SpecPath.Field(path, "compress")));
         return problems;
     }

@@ -92,6 +92,16 @@ public sealed partial record RunSpec
             problems.Add(new("distillation.transfer.views", "must be 1 on synthetic data (augmented views need images)"));
         }
 
+        if (Data.IsSynthetic && Distillation.Targets == SoftTargetSource.Online && Distillation.Transfer.Augmentation != AugmentationName.None)
+        {
+            problems.Add(new("distillation.transfer.augmentation", "must be none with targets: online on synthetic data (shifts and flips need images; mixup works on any data)"));
+        }
+
+        if (Teachers.CrossFit && Distillation.Targets == SoftTargetSource.Online)
+        {
+            problems.Add(new("distillation.targets", "must be fixed with teachers.cross_fit (an out-of-fold target belongs to one stored example, not to an augmented or mixed image)"));
+        }
+
         problems.AddRange(limits.Check(this));
         return problems;
     }

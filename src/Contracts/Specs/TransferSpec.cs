@@ -15,11 +15,21 @@ public sealed record TransferSpec
     /// <summary><c>bias_correction</c>: after training, raise the omitted classes' output bias (Hinton et al. 2015 §3); needs omitted classes. Default false.</summary>
     public bool BiasCorrection { get; init; }
 
-    /// <summary><c>views</c>: augmented views of the transfer set whose soft targets are precomputed; at least 1. Default 1.</summary>
+    /// <summary><c>views</c>: augmented views of the transfer set whose soft targets are precomputed (fixed targets only); at least 1. Default 1.</summary>
     public int Views { get; init; } = 1;
 
-    /// <summary><c>augmentation</c>: how views after the first are made (shift or shift-flip); none is only allowed with one view. Default shift.</summary>
+    /// <summary>
+    /// <c>augmentation</c>: how views after the first are made (fixed targets), or how every epoch's images are drawn (online targets):
+    /// shift or shift-flip; none is only allowed with one view. Default shift.
+    /// </summary>
     public AugmentationName Augmentation { get; init; } = AugmentationName.Shift;
+
+    /// <summary>
+    /// <c>mixup</c>: the α of mixup's Beta(α, α) (Zhang et al. 2018): each epoch every transfer image is blended with another,
+    /// x = λ·x_i + (1 − λ)·x_j, and teachers, student and baseline all see the blend (labels are blended alike). 0 turns it off;
+    /// needs <c>targets: online</c>. Default 0.
+    /// </summary>
+    public double Mixup { get; init; }
 
     /// <summary>Every problem with this section.</summary>
     /// <param name="path">The section's path, normally <c>distillation.transfer</c>.</param>
@@ -27,6 +37,7 @@ public sealed record TransferSpec
     public IEnumerable<SpecProblem> Validate(string path, int? classCount)
     {
         if (!(Fraction is > 0 and <= 1)) yield return new(SpecPath.Field(path, "fraction"), "must be in (0, 1]");
+        if (!(Mixup >= 0) || !double.IsFinite(Mixup)) yield return new(SpecPath.Field(path, "mixup"), "must be a finite number >= 0 (the Beta(α, α) parameter; 0 is off)");
         if (Views < 1) yield return new(SpecPath.Field(path, "views"), "must be >= 1");
         if (Views > 1 && Augmentation == AugmentationName.None) yield return new(SpecPath.Field(path, "augmentation"), "must be shift or shift-flip when views > 1 (identical views add nothing)");
 

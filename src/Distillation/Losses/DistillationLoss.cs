@@ -12,7 +12,8 @@ public static class DistillationLoss
     /// </summary>
     /// <param name="studentLogits">The student's logits z_s, N×K.</param>
     /// <param name="teacherLogits">Soft targets as logits z_t at temperature T_t (N×K); they receive no gradient.</param>
-    /// <param name="labels">The hard labels y (int64, N), or null for an unlabeled transfer set: the loss is then
+    /// <param name="labels">The hard labels y (int64, N) or label distributions (N×K, mixup's blends: CE is then −Σ_i y_i log softmax(z_s)_i),
+    /// or null for an unlabeled transfer set: the loss is then
     /// <c>T_s²·KL(…)</c> alone, the soft term taking the full weight.</param>
     /// <param name="options">Temperatures, α and the standardization switch.</param>
     /// <remarks>
@@ -23,7 +24,7 @@ public static class DistillationLoss
     /// z-score (<see cref="LogitStandardization.Apply"/>) before dividing by their temperature (Sun et al. 2024).
     /// The cross-entropy term always uses the raw student logits (no temperature, no standardization).
     /// </remarks>
-    /// <exception cref="ArgumentException">Shapes differ, the logits are not N×K, or labels are not int64 [N].</exception>
+    /// <exception cref="ArgumentException">Shapes differ, the logits are not N×K, or labels are neither int64 [N] nor N×K distributions.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A temperature is ≤ 0 or α is outside [0, 1].</exception>
     public static Tensor Hinton(Tensor studentLogits, Tensor teacherLogits, Tensor? labels, KnowledgeDistillationOptions options)
     {

@@ -33,11 +33,23 @@ internal static class TensorArguments
         }
     }
 
-    /// <summary>Throws unless <paramref name="labels"/> is an int64 vector with one label per row of <paramref name="rows"/>.</summary>
+    /// <summary>Throws unless <paramref name="labels"/> is an int64 vector with one label per row of <paramref name="rows"/>, or a floating N×K matrix of label distributions of <paramref name="rows"/>' shape.</summary>
     public static void RequireLabels(Tensor labels, string name, Tensor rows, string rowsName)
     {
         ArgumentNullException.ThrowIfNull(labels, name);
         var shape = labels.shape;
+        if (shape.Length == 2 && labels.is_floating_point())
+        {
+            // Label distributions (mixup's blends): one row per example, one column per class.
+            if (shape[0] != rows.size(0) || shape[1] != rows.size(1))
+            {
+                throw new ArgumentException(
+                    $"{name} has shape {Format(shape)} but {rowsName} has shape {Format(rows.shape)}; label distributions must be [{rows.size(0)}, {rows.size(1)}]", name);
+            }
+
+            return;
+        }
+
         if (shape.Length != 1 || shape[0] != rows.size(0))
         {
             throw new ArgumentException(

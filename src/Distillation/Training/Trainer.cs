@@ -106,7 +106,7 @@ public sealed class Trainer
         return reports;
     }
 
-    /// <summary>Cross-entropy on the hard labels: the loss of ordinary supervised training.</summary>
+    /// <summary>Cross-entropy on the hard labels (or on mixup's blended label distributions): the loss of ordinary supervised training.</summary>
     public static Tensor HardLabelLoss(Tensor logits, Tensor? labels, Tensor? targets) =>
         nn.functional.cross_entropy(logits, labels ?? throw new InvalidOperationException("Training on hard labels needs a labelled set."));
 

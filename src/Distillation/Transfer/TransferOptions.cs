@@ -20,8 +20,11 @@ public sealed record TransferOptions
     /// <summary>The number of views: view 0 is the set as it is, views 1… are augmented copies, each with its own soft targets.</summary>
     public int Views { get; init; } = 1;
 
-    /// <summary>How views after the first are augmented.</summary>
+    /// <summary>How views after the first are augmented (fixed targets), or every epoch's images (online targets).</summary>
     public AugmentationKind Augmentation { get; init; } = AugmentationKind.Shift;
+
+    /// <summary>The α of mixup's Beta(α, α) for online targets (each epoch's images blended in pairs); 0 for none.</summary>
+    public double Mixup { get; init; }
 
     /// <summary>The seed that picks the fraction and draws the augmentations.</summary>
     public int Seed { get; init; } = 1;

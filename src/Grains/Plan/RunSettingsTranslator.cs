@@ -72,8 +72,10 @@ public static class RunSettingsTranslator
                     BiasCorrection = distillation.Transfer.BiasCorrection,
                     Views = distillation.Transfer.Views,
                     Augmentation = Augmentation(distillation.Transfer.Augmentation),
+                    Mixup = distillation.Transfer.Mixup,
                     Seed = spec.Seed,
-                }),
+                },
+                distillation.Targets == SoftTargetSource.Online),
             Compression = Compression(distillation.Compress, distillation.Training.LearningRate),
             Baseline = spec.Baseline,
         };

@@ -123,16 +123,16 @@ public sealed class CompressTask : IRunTask
             mask.Apply(model);
         }
 
-        List<Tensor> targets = [];
+        StudentTargets? targets = null;
         var handedOver = false;
         try
         {
-            targets = ModelOutputs.ReadSoftTargets(context);
+            targets = StudentTargets.Load(context, task.Id, cancellationToken);
             var kd = settings.Student.Distillation with { Standardize = exported == "student-ls" };
             var options = StudentTraining.Options(context, task.Id, Pruned) with { Epochs = prune.FineTuneEpochs, LearningRate = prune.LearningRate };
             var trainer = Distiller.CreateTrainer(spec, options, kd, settings.Device);
             if (mask is not null) trainer.AfterStep = mask.Apply;
-            using var set = new ViewTrainingSet(data.TransferViews, targets, settings.Student.Transfer.Labeled, settings.Device);
+            using var set = StudentTraining.CreateSet(context, targets);
             handedOver = true; // TrainAndSave disposes the model if training fails
             var (trained, accuracy) = prune.FineTuneEpochs > 0
                 ? StudentTraining.TrainAndSave(context, task.Id, Pruned, trainer, set, cancellationToken, start: (model, spec))
@@ -153,7 +153,7 @@ public sealed class CompressTask : IRunTask
         finally
         {
             mask?.Dispose();
-            foreach (var t in targets) t.Dispose();
+            targets?.Dispose();
         }
     }
 

@@ -13,7 +13,8 @@ using static TorchSharp.torch;
 namespace Ensemble.Grains.Tasks;
 
 /// <summary>
-/// Trains the distilled student(s) on the transfer views and their soft targets: <c>student</c> (Hinton's loss),
+/// Trains the distilled student(s) on the transfer views and their fixed soft targets, or on fresh augmented and mixed
+/// images every epoch with targets the stored teachers compute on them (online): <c>student</c> (Hinton's loss),
 /// <c>student-ls</c> (the same on standardized logits), or both; corrects omitted classes' bias when asked;
 /// exports the better one by validation accuracy as the run's student (<c>student.safetensors</c> and <c>student.onnx</c>).
 /// </summary>
@@ -25,41 +26,41 @@ public sealed class DistillTask : IRunTask
         var clock = Stopwatch.StartNew();
         var settings = context.Settings;
         var student = settings.Student;
-        var data = context.Data;
-        var targets = ModelOutputs.ReadSoftTargets(context);
-        try
+        using var targets = StudentTargets.Load(context, task.Id, cancellationToken);
+        var variants = student.Standardization switch
         {
-            var variants = student.Standardization switch
-            {
-                StandardizationMode.Off => new[] { ("student", false) },
-                StandardizationMode.On => [("student-ls", true)],
-                _ => [("student", false), ("student-ls", true)],
-            };
-            var values = new Dictionary<string, string>();
-            string? best = null;
-            var bestAccuracy = double.NegativeInfinity;
-            foreach (var (name, standardize) in variants)
-            {
-                var kd = student.Distillation with { Standardize = standardize };
-                var trainer = Distiller.CreateTrainer(student.Model, StudentTraining.Options(context, task.Id, name), kd, settings.Device);
-                using var set = new ViewTrainingSet(data.TransferViews, targets, student.Transfer.Labeled, settings.Device);
-                var (model, accuracy) = StudentTraining.TrainAndSave(context, task.Id, name, trainer, set, cancellationToken,
-                    model => CorrectOmittedClasses(context, model, values, name));
-                model.Dispose();
-                values[$"{name}_validation_accuracy"] = accuracy.ToString("R", CultureInfo.InvariantCulture);
-                context.Progress.Report(new TaskProgress(task.Id, string.Create(CultureInfo.InvariantCulture, $"{name}: validation accuracy {accuracy:P2}")));
-                if (accuracy > bestAccuracy) (best, bestAccuracy) = (name, accuracy);
-            }
+            StandardizationMode.Off => new[] { ("student", false) },
+            StandardizationMode.On => [("student-ls", true)],
+            _ => [("student", false), ("student-ls", true)],
+        };
+        var values = new Dictionary<string, string>();
+        string? best = null;
+        var bestAccuracy = double.NegativeInfinity;
+        foreach (var (name, standardize) in variants)
+        {
+            var kd = student.Distillation with { Standardize = standardize };
+            var trainer = Distiller.CreateTrainer(student.Model, StudentTraining.Options(context, task.Id, name), kd, settings.Device);
+            using var set = StudentTraining.CreateSet(context, targets);
+            var (model, accuracy) = StudentTraining.TrainAndSave(context, task.Id, name, trainer, set, cancellationToken,
+                model => CorrectOmittedClasses(context, model, values, name));
+            model.Dispose();
+            values[$"{name}_validation_accuracy"] = accuracy.ToString("R", CultureInfo.InvariantCulture);
+            context.Progress.Report(new TaskProgress(task.Id, string.Create(CultureInfo.InvariantCulture, $"{name}: validation accuracy {accuracy:P2}")));
+            if (accuracy > bestAccuracy) (best, bestAccuracy) = (name, accuracy);
+        }
 
-            AtomicFile.Copy(context.Layout.Model(task.Id, best!), context.Layout.Student);
-            ExportOnnx(context.Layout.Student, context.Layout.StudentOnnx);
-            values["exported"] = best!;
-            return new TaskResult(task.Id, clock.Elapsed.TotalSeconds, ValidationAccuracy: bestAccuracy, Values: values);
-        }
-        finally
+        AtomicFile.Copy(context.Layout.Model(task.Id, best!), context.Layout.Student);
+        ExportOnnx(context.Layout.Student, context.Layout.StudentOnnx);
+        values["exported"] = best!;
+        if (targets.Online is { } online)
         {
-            foreach (var t in targets) t.Dispose();
+            values["target_forward_seconds"] = online.ForwardSeconds.ToString("R", CultureInfo.InvariantCulture);
+            values["target_epochs_computed"] = online.EpochsComputed.ToString(CultureInfo.InvariantCulture);
+            context.Progress.Report(new TaskProgress(task.Id, string.Create(CultureInfo.InvariantCulture,
+                $"online targets: {online.EpochsComputed} epoch(s) through {online.Networks} teacher network(s) in {online.ForwardSeconds:F1} s, {online.EpochsReused} epoch(s) reused")));
         }
+
+        return new TaskResult(task.Id, clock.Elapsed.TotalSeconds, ValidationAccuracy: bestAccuracy, Values: values);
     }
 
     /// <summary>Writes the exported student again as ONNX, rebuilt on the CPU from its file, for runtimes without libtorch.</summary>

@@ -15,7 +15,6 @@ internal sealed class EnsembleOutputs : IDisposable
 {
     private readonly RunContext _context;
     private readonly List<Tensor> _members;
-    private readonly IReadOnlyList<double> _accuracies;
 
     /// <summary>Reads every teacher's logits on <paramref name="set"/>.</summary>
     public EnsembleOutputs(RunContext context, string set)
@@ -26,8 +25,11 @@ internal sealed class EnsembleOutputs : IDisposable
         if (teachers.Count == 0) throw new InvalidOperationException($"no teacher results under {context.Layout.Root}");
         MemberIds = teachers;
         _members = [.. teachers.Select(id => ModelOutputs.Read(context.Layout.Outputs(id), set))];
-        _accuracies = [.. teachers.Select(id => AtomicFile.ReadJson<TaskResult>(context.Layout.Result(id)).ValidationAccuracy ?? 1.0)];
+        Recipe = RecipeOf(context);
     }
+
+    /// <summary>How the run combines its members: its aggregation, weighting, the teachers' validation accuracies and eq. 5's top-n.</summary>
+    public EnsembleRecipe Recipe { get; }
 
     /// <summary>The stored set these outputs are for.</summary>
     public string Set { get; }
@@ -39,10 +41,13 @@ internal sealed class EnsembleOutputs : IDisposable
     public IReadOnlyList<Tensor> Members => _members;
 
     /// <summary>The aggregate's logits at <paramref name="temperature"/> (softmax of logits / T is the aggregate), with the run's weighting.</summary>
-    public Tensor Aggregate(AggregationMethod method, double temperature)
+    public Tensor Aggregate(AggregationMethod method, double temperature) => Recipe.Aggregate(_members, temperature, method);
+
+    /// <summary>The recipe of the run in <paramref name="context"/> over its recorded teachers.</summary>
+    public static EnsembleRecipe RecipeOf(RunContext context)
     {
-        using var weights = MemberWeights.For(_context.Settings.Weighting, _members, temperature, _accuracies);
-        return SoftTargetAggregator.Aggregate(_members, method, temperature, weights);
+        var accuracies = context.Teachers().Select(id => AtomicFile.ReadJson<TaskResult>(context.Layout.Result(id)).ValidationAccuracy ?? 1.0).ToList();
+        return new EnsembleRecipe(context.Settings.Aggregation, context.Settings.Weighting, accuracies, context.Settings.Specialists.TopN);
     }
 
     /// <summary>
@@ -68,12 +73,9 @@ internal sealed class EnsembleOutputs : IDisposable
     {
         var count = _context.Settings.Specialists.Count;
         var specialists = Enumerable.Range(0, count).Select(j => SpecialistTask.Read(_context, j, Set)).OfType<SpecialistPrediction>().ToList();
-        if (specialists.Count == 0) return null;
         try
         {
-            using var scope = NewDisposeScope();
-            var generalist = SoftTargetAggregator.Probabilities(generalistLogits ?? Aggregate(_context.Settings.Aggregation, 1), 1);
-            return SpecialistCombiner.Combine(generalist, specialists, _context.Settings.Specialists.TopN).MoveToOuterDisposeScope();
+            return Recipe.CombineWithSpecialists(_members, specialists, generalistLogits);
         }
         finally
         {

@@ -49,6 +49,20 @@ internal static class ReportMarkdown
             }
         }
 
+        if (report.SpecialistClasses.Count > 0)
+        {
+            // Did the specialists' knowledge reach the student? Its accuracy on their classes beside the ensemble's and the baseline's.
+            text.AppendLine();
+            text.AppendLine("## Accuracy on the specialists' classes");
+            text.AppendLine();
+            text.AppendLine("| model | " + string.Join(" | ", report.SpecialistClasses.Select(g => $"{g.Name}: {string.Join(", ", g.Classes.Select(c => report.ClassNames[c]))}")) + " |");
+            text.AppendLine("|---|" + string.Concat(report.SpecialistClasses.Select(_ => "---:|")));
+            foreach (var m in report.Models.Where(m => m.Detail is null && !m.Name.StartsWith("teacher/", StringComparison.Ordinal)))
+            {
+                text.AppendLine(culture, $"| {m.Name} | {string.Join(" | ", report.SpecialistClasses.Select(g => (g.Accuracy[m.Name] * 100).ToString("F2", culture) + " %"))} |");
+            }
+        }
+
         if (report.ExportedStudent is { } exported)
         {
             text.AppendLine();

@@ -77,24 +77,26 @@ public sealed class ReportTask : IRunTask
                 ? parts.Sum(p => double.Parse(p!, System.Globalization.CultureInfo.InvariantCulture))
                 : null;
         }
+        var models = evaluations.Select(e => new ModelReport
+        {
+            Name = e.Name,
+            Accuracy = e.Accuracy,
+            Nll = e.Nll,
+            Ece = e.Ece,
+            Bytes = Number(e.Name, "bytes") is { } bytes ? (long)bytes : null,
+            LatencyBatch1Microseconds = Number(e.Name, CompressTask.LatencyName(1)),
+            LatencyBatch64Microseconds = Number(e.Name, CompressTask.LatencyName(64)),
+            Detail = CompressTask.Students.Contains(e.Name) ? Detail(e.Name, measured) : null,
+            Confusion = [.. e.Confusion.Counts.Select(row => row.ToArray())],
+        }).ToList();
         var report = new RunReport
         {
             Run = settings.Name,
             Dataset = settings.Data.Dataset,
             TestExamples = test.Count,
             ClassNames = test.ClassNames,
-            Models = [.. evaluations.Select(e => new ModelReport
-            {
-                Name = e.Name,
-                Accuracy = e.Accuracy,
-                Nll = e.Nll,
-                Ece = e.Ece,
-                Bytes = Number(e.Name, "bytes") is { } bytes ? (long)bytes : null,
-                LatencyBatch1Microseconds = Number(e.Name, CompressTask.LatencyName(1)),
-                LatencyBatch64Microseconds = Number(e.Name, CompressTask.LatencyName(64)),
-                Detail = CompressTask.Students.Contains(e.Name) ? Detail(e.Name, measured) : null,
-                Confusion = [.. e.Confusion.Counts.Select(row => row.ToArray())],
-            })],
+            Models = models,
+            SpecialistClasses = SpecialistClasses(context, models),
             ExportedStudent = exported,
             Stages = stages,
         };
@@ -102,6 +104,20 @@ public sealed class ReportTask : IRunTask
         AtomicFile.WriteText(context.Layout.ReportMarkdown, ReportMarkdown.Write(report, evaluations));
         return new TaskResult(task.Id, clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>
+    /// Every trained specialist's classes, with each model's accuracy on the test examples of those classes (a class set the
+    /// test set has no example of is left out).
+    /// </summary>
+    private static List<ClassGroupReport> SpecialistClasses(RunContext context, IReadOnlyList<ModelReport> models) =>
+        [.. context.TrainedSpecialists().Select(id => (Id: id, Classes: SpecialistTask.RecordedClasses(context, id)!))
+            .Where(s => models.Count > 0 && ClassGroupReport.AccuracyOn(models[0].Confusion!, s.Classes) is not null)
+            .Select(s => new ClassGroupReport
+            {
+                Name = s.Id,
+                Classes = s.Classes,
+                Accuracy = models.ToDictionary(m => m.Name, m => ClassGroupReport.AccuracyOn(m.Confusion!, s.Classes)!.Value),
+            })];
 
     /// <summary>How a compressed student was made: the pruning (for the pruned ones) and the quantization (for the int8 ones).</summary>
     private static string Detail(string name, IReadOnlyDictionary<string, string> measured)

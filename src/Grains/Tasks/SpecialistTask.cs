@@ -90,12 +90,25 @@ public sealed class SpecialistTask : IRunTask
     }
 
     /// <summary>Reads a finished specialist's class set and its distribution on <paramref name="set"/>; null when it was skipped.</summary>
-    internal static SpecialistPrediction? Read(RunContext context, int index, string set)
+    internal static SpecialistPrediction? Read(RunContext context, int index, string set) =>
+        RecordedClasses(context, $"specialist/{index}") is { } classes
+            ? new SpecialistPrediction(classes, ModelOutputs.Read(context.Layout.Outputs($"specialist/{index}"), set))
+            : null;
+
+    /// <summary>Loads a finished specialist's network onto <paramref name="device"/>, with what turns its logits into a distribution; null when it was skipped.</summary>
+    internal static TrainedSpecialist? LoadModel(RunContext context, int index, Device device)
     {
         var id = $"specialist/{index}";
+        if (RecordedClasses(context, id) is not { } classes) return null;
+        var correction = double.Parse(AtomicFile.ReadJson<TaskResult>(context.Layout.Result(id)).Values!["dustbin_correction"], CultureInfo.InvariantCulture);
+        var model = ModelFile.Load(context.Layout.Model(id), device).Model;
+        return new TrainedSpecialist(model, classes, context.Data.Transfer.ClassCount, context.Settings.Specialists.Head, correction);
+    }
+
+    /// <summary>The class set specialist <paramref name="id"/> recorded; null when it was skipped.</summary>
+    internal static int[]? RecordedClasses(RunContext context, string id)
+    {
         var result = AtomicFile.ReadJson<TaskResult>(context.Layout.Result(id));
-        if (result.Skipped) return null;
-        var classes = result.Values!["classes"].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
-        return new SpecialistPrediction(classes, ModelOutputs.Read(context.Layout.Outputs(id), set));
+        return result.Skipped ? null : result.Values!["classes"].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
     }
 }

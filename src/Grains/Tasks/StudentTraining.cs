@@ -27,6 +27,22 @@ internal static class StudentTraining
     };
 
     /// <summary>
+    /// What the students and the baseline train on, the same images for all of them: with fixed targets the transfer views
+    /// (with their stored soft targets); with online targets a fresh augmented and mixed view every epoch, scored by the
+    /// teachers. Null <paramref name="targets"/> make the baseline's set (hard labels, or mixup's blended labels).
+    /// </summary>
+    public static TrainingSet CreateSet(RunContext context, StudentTargets? targets = null)
+    {
+        var settings = context.Settings;
+        var transfer = settings.Student.Transfer;
+        var labeled = transfer.Labeled || targets is null;
+        return settings.Student.OnlineTargets
+            ? new AugmentedTrainingSet(context.Data.Transfer, transfer.Augmentation, transfer.Seed, settings.Device, transfer.Mixup, labeled,
+                targets?.Online is { } online ? online.ForEpoch : null)
+            : new ViewTrainingSet(context.Data.TransferViews, targets?.Views, labeled, settings.Device);
+    }
+
+    /// <summary>
     /// Where the student or baseline <paramref name="name"/>'s validation and test logits go: <c>{name}-outputs.safetensors</c>,
     /// beside its weights in <c>{name}.safetensors</c> (the layout's default outputs name would be the weights' file).
     /// </summary>

@@ -164,6 +164,24 @@ public sealed class RunSpecReaderTests
             error.Problems.Select(p => p.ToString()));
     }
 
+    /// <summary>Online targets and mixup are read from their words; a mistake names the field and what it accepts.</summary>
+    [Fact]
+    public void Parse_OnlineTargetsWithMixup_AndTheirMistakes()
+    {
+        var spec = RunSpecReader.Parse("distillation: {targets: online, transfer: {augmentation: shift-flip, mixup: 0.4}}", "yaml").Distillation;
+        Assert.Equal(SoftTargetSource.Online, spec.Targets);
+        Assert.Equal(0.4, spec.Transfer.Mixup);
+        Assert.Equal(SoftTargetSource.Fixed, RunSpecReader.Parse("seed: 1", "yaml").Distillation.Targets);
+
+        var error = Assert.Throws<RunSpecException>(() => RunSpecReader.Parse("distillation: {targets: live, transfer: {mixup: lots}}", "yaml"));
+        Assert.Equal(
+            [
+                "distillation.targets: expected one of fixed, online, got 'live'",
+                "distillation.transfer.mixup: expected a number, got 'lots'",
+            ],
+            error.Problems.Select(p => p.ToString()));
+    }
+
     /// <summary>The same mistakes in JSON get the same paths, and lines from the JSON text.</summary>
     [Fact]
     public void Parse_SeveralMistakesInJson_ReportsEveryOneByPathAndLine()

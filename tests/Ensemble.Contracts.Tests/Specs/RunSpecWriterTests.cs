@@ -139,6 +139,7 @@ public sealed class RunSpecWriterTests
               student_temperature: null
               alpha: 0.5
               logit_standardization: "off"
+              targets: fixed
               transfer:
                 fraction: 1.0
                 labeled: true
@@ -146,6 +147,7 @@ public sealed class RunSpecWriterTests
                 bias_correction: false
                 views: 1
                 augmentation: shift
+                mixup: 0.0
               compress:
                 prune: null
                 quantize: null

@@ -77,7 +77,8 @@ internal static class RunSpecSchema
         .Field("omit_classes", SpecCodecs.List(SpecCodecs.Int), s => s.OmitClasses, (s, v) => s with { OmitClasses = v })
         .Field("bias_correction", SpecCodecs.Bool, s => s.BiasCorrection, (s, v) => s with { BiasCorrection = v })
         .Field("views", SpecCodecs.Int, s => s.Views, (s, v) => s with { Views = v })
-        .Field("augmentation", SpecCodecs.Enum<AugmentationName>(), s => s.Augmentation, (s, v) => s with { Augmentation = v });
+        .Field("augmentation", SpecCodecs.Enum<AugmentationName>(), s => s.Augmentation, (s, v) => s with { Augmentation = v })
+        .Field("mixup", SpecCodecs.Double, s => s.Mixup, (s, v) => s with { Mixup = v });
 
     /// <summary><c>distillation.compress.prune</c>.</summary>
     public static SectionSchema<PruneSpec> Prune { get; } = new SectionSchema<PruneSpec>()
@@ -103,6 +104,7 @@ internal static class RunSpecSchema
         .Field("student_temperature", SpecCodecs.Nullable(SpecCodecs.Double), s => s.StudentTemperature, (s, v) => s with { StudentTemperature = v })
         .Field("alpha", SpecCodecs.Double, s => s.Alpha, (s, v) => s with { Alpha = v })
         .Field("logit_standardization", SpecCodecs.Enum<LogitStandardizationMode>(), s => s.LogitStandardization, (s, v) => s with { LogitStandardization = v })
+        .Field("targets", SpecCodecs.Enum<SoftTargetSource>(), s => s.Targets, (s, v) => s with { Targets = v })
         .Section("transfer", Transfer, s => s.Transfer, (s, v) => s with { Transfer = v })
         .Section("compress", Compress, s => s.Compress, (s, v) => s with { Compress = v });
 
