@@ -9,6 +9,13 @@ public sealed record TransferSpec
     /// <summary><c>labeled</c>: whether the hard labels are used; false makes an unlabeled transfer set (soft targets only, so alpha must be 0). Default true.</summary>
     public bool Labeled { get; init; } = true;
 
+    /// <summary>
+    /// <c>labeled_fraction</c>: the stratified share of the transfer set whose hard labels the student sees, in (0, 1]; the other
+    /// examples are unlabeled images that teach through their soft targets alone (semi-supervised distillation). The baseline
+    /// trains on the labeled share only. Default 1.
+    /// </summary>
+    public double LabeledFraction { get; init; } = 1.0;
+
     /// <summary><c>omit_classes</c>: class indices left out of the transfer set, each in [0, classes) and listed once. Default none.</summary>
     public ValueList<int> OmitClasses { get; init; } = [];
 
@@ -37,6 +44,8 @@ public sealed record TransferSpec
     public IEnumerable<SpecProblem> Validate(string path, int? classCount)
     {
         if (!(Fraction is > 0 and <= 1)) yield return new(SpecPath.Field(path, "fraction"), "must be in (0, 1]");
+        if (!(LabeledFraction is > 0 and <= 1)) yield return new(SpecPath.Field(path, "labeled_fraction"), "must be in (0, 1]");
+        else if (!Labeled && LabeledFraction < 1) yield return new(SpecPath.Field(path, "labeled_fraction"), "must be 1 with labeled: false (no label is shown at all)");
         if (!(Mixup >= 0) || !double.IsFinite(Mixup)) yield return new(SpecPath.Field(path, "mixup"), "must be a finite number >= 0 (the Beta(α, α) parameter; 0 is off)");
         if (Views < 1) yield return new(SpecPath.Field(path, "views"), "must be >= 1");
         if (Views > 1 && Augmentation == AugmentationName.None) yield return new(SpecPath.Field(path, "augmentation"), "must be shift or shift-flip when views > 1 (identical views add nothing)");

@@ -38,15 +38,19 @@ public sealed record MixupDraw(Dataset Mixed, int[] Partners, float[] Weights)
         return new MixupDraw(blended, partners, weights);
     }
 
-    /// <summary>The blended labels, N×K row-major: λ_i at y_i plus 1 − λ_i at y_{π(i)}.</summary>
-    public float[] LabelDistributions()
+    /// <summary>
+    /// The blended labels, N×K row-major: λ_i·w_i at y_i plus (1 − λ_i)·w_{π(i)} at y_{π(i)}, with w the per-example label
+    /// weights (1 when null; 0 for an unlabeled example, whose share of the blend then carries no hard label).
+    /// </summary>
+    public float[] LabelDistributions(float[]? labelWeights = null)
     {
         var (labels, classes) = (Mixed.Labels, Mixed.ClassCount);
         var result = new float[labels.Length * classes];
         for (var i = 0; i < labels.Length; i++)
         {
-            result[i * classes + labels[i]] += Weights[i];
-            result[i * classes + labels[Partners[i]]] += 1 - Weights[i];
+            var partner = Partners[i];
+            result[i * classes + labels[i]] += Weights[i] * (labelWeights?[i] ?? 1);
+            result[i * classes + labels[partner]] += (1 - Weights[i]) * (labelWeights?[partner] ?? 1);
         }
 
         return result;

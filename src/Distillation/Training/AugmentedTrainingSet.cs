@@ -18,6 +18,7 @@ public sealed class AugmentedTrainingSet : TrainingSet
     private readonly double _mixup;
     private readonly bool _labeled;
     private readonly Func<int, Tensor, Tensor>? _targets;
+    private readonly float[]? _labelWeights;
     private DatasetTensors? _current;
     private Tensor? _mixedLabels;
     private Tensor? _currentTargets;
@@ -33,10 +34,16 @@ public sealed class AugmentedTrainingSet : TrainingSet
     /// Soft-target logits for an epoch's images: called with the 1-based epoch and the N × example-shape features, returns
     /// N×K logits the set then owns; null for none.
     /// </param>
+    /// <param name="labelWeights">Per example, 1 where its hard label is shown and 0 where it is not (semi-supervised); all shown when null.</param>
     /// <exception cref="ArgumentException">Nothing to learn from (no labels and no targets), or a bad mixup α.</exception>
     public AugmentedTrainingSet(Dataset dataset, AugmentationKind kind, int seed, Device? device = null, double mixup = 0, bool labeled = true,
-        Func<int, Tensor, Tensor>? targets = null)
+        Func<int, Tensor, Tensor>? targets = null, float[]? labelWeights = null)
     {
+        if (labelWeights is not null && labelWeights.Length != dataset.Count)
+        {
+            throw new ArgumentException($"{labelWeights.Length} label weights for {dataset.Count} examples.", nameof(labelWeights));
+        }
+
         if (!labeled && targets is null) throw new ArgumentException("An unlabeled set needs soft targets.", nameof(targets));
         if (!(mixup >= 0) || !double.IsFinite(mixup)) throw new ArgumentOutOfRangeException(nameof(mixup), mixup, "mixup α must be a finite number ≥ 0");
         _dataset = dataset;
@@ -46,6 +53,7 @@ public sealed class AugmentedTrainingSet : TrainingSet
         _mixup = mixup;
         _labeled = labeled;
         _targets = targets;
+        _labelWeights = labelWeights;
     }
 
     /// <inheritdoc/>
@@ -56,11 +64,21 @@ public sealed class AugmentedTrainingSet : TrainingSet
     {
         Release();
         var view = ImageAugmentation.Apply(_dataset, _kind, unchecked(_seed * 7919 + epoch));
+        float[]? distributions = null;
         if (_mixup > 0)
         {
             var draw = MixupDraw.Apply(view, _mixup, unchecked(_seed * 104_729 + epoch));
             view = draw.Mixed;
-            if (_labeled) _mixedLabels = tensor(draw.LabelDistributions(), [view.Count, view.ClassCount], device: _device).DetachFromDisposeScope();
+            distributions = draw.LabelDistributions(_labelWeights);
+        }
+        else if (_labelWeights is not null)
+        {
+            distributions = LabelDistributions.OneHot(view.Labels, view.ClassCount, _labelWeights);
+        }
+
+        if (_labeled && distributions is not null)
+        {
+            _mixedLabels = tensor(distributions, [view.Count, view.ClassCount], device: _device).DetachFromDisposeScope();
         }
 
         _current = new DatasetTensors(view, _device);

@@ -14,6 +14,7 @@ public sealed class ViewTrainingSet : TrainingSet
     private readonly IReadOnlyList<Tensor>? _targets;
     private readonly bool _labeled;
     private readonly Device _device;
+    private readonly Tensor? _labelDistributions;
     private DatasetTensors? _current;
     private int _currentView = -1;
 
@@ -22,7 +23,8 @@ public sealed class ViewTrainingSet : TrainingSet
     /// <param name="targets">Soft-target logits per view (N × K each), or null to train on hard labels; owned by the caller.</param>
     /// <param name="labeled">Whether the hard labels are shown.</param>
     /// <param name="device">Where the tensors go.</param>
-    public ViewTrainingSet(IReadOnlyList<Dataset> views, IReadOnlyList<Tensor>? targets, bool labeled = true, Device? device = null)
+    /// <param name="labelWeights">Per example, 1 where its hard label is shown and 0 where it is not (semi-supervised); all shown when null.</param>
+    public ViewTrainingSet(IReadOnlyList<Dataset> views, IReadOnlyList<Tensor>? targets, bool labeled = true, Device? device = null, float[]? labelWeights = null)
     {
         if (views.Count == 0) throw new ArgumentException("At least one view is needed.", nameof(views));
         if (views.Any(v => v.Count != views[0].Count)) throw new ArgumentException("Every view must hold the same examples.", nameof(views));
@@ -44,6 +46,13 @@ public sealed class ViewTrainingSet : TrainingSet
         _targets = targets;
         _labeled = labeled;
         _device = device ?? CPU;
+        if (labelWeights is not null)
+        {
+            if (labelWeights.Length != views[0].Count) throw new ArgumentException($"{labelWeights.Length} label weights for {views[0].Count} examples.", nameof(labelWeights));
+            // Every view holds the same examples with the same labels.
+            _labelDistributions = tensor(LabelDistributions.OneHot(views[0].Labels, views[0].ClassCount, labelWeights), [views[0].Count, views[0].ClassCount], device: _device)
+                .DetachFromDisposeScope();
+        }
     }
 
     /// <inheritdoc/>
@@ -60,12 +69,16 @@ public sealed class ViewTrainingSet : TrainingSet
             _currentView = view;
         }
 
-        return new EpochTensors(_current!.Features, _labeled ? _current.Labels : null, _targets?[view]);
+        return new EpochTensors(_current!.Features, _labeled ? _labelDistributions ?? _current.Labels : null, _targets?[view]);
     }
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _current?.Dispose();
+        if (disposing)
+        {
+            _current?.Dispose();
+            _labelDistributions?.Dispose();
+        }
     }
 }

@@ -11,6 +11,9 @@ public sealed record TransferOptions
     /// <summary>Whether the student also sees hard labels; false makes an unlabeled transfer set (soft targets only).</summary>
     public bool Labeled { get; init; } = true;
 
+    /// <summary>The stratified share of the transfer set whose hard labels are shown, in (0, 1]; the rest teach through soft targets alone.</summary>
+    public double LabeledFraction { get; init; } = 1.0;
+
     /// <summary>Classes left out of the transfer set entirely (Hinton §3: the student never sees an example of them).</summary>
     public int[] OmitClasses { get; init; } = [];
 

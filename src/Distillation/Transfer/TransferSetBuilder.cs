@@ -42,6 +42,21 @@ public static class TransferSetBuilder
         return kept;
     }
 
+    /// <summary>
+    /// The positions in <paramref name="transfer"/> whose hard labels the student sees: a stratified
+    /// <see cref="TransferOptions.LabeledFraction"/> of them (all when it is 1), ascending.
+    /// </summary>
+    public static int[] LabeledRows(Dataset transfer, TransferOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(transfer);
+        if (options.LabeledFraction >= 1) return Enumerable.Range(0, transfer.Count).ToArray();
+        var positions = Enumerable.Range(0, transfer.Count).Select(i => (float)i).ToArray();
+        var rows = new Dataset("rows", positions, [1], transfer.Labels, transfer.ClassCount).Split(options.LabeledFraction, unchecked(options.Seed + 17)).Validation;
+        var labeled = rows.Features.Select(f => (int)f).Order().ToArray();
+        if (labeled.Length == 0) throw new ArgumentException($"labeled_fraction {options.LabeledFraction} of {transfer.Count} transfer examples labels none.", nameof(options));
+        return labeled;
+    }
+
     /// <summary>The views of <paramref name="transfer"/>: itself first, then <c>Views − 1</c> augmented copies.</summary>
     public static IReadOnlyList<Dataset> Views(Dataset transfer, TransferOptions options)
     {

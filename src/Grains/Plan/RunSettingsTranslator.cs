@@ -68,6 +68,7 @@ public static class RunSettingsTranslator
                 {
                     Fraction = distillation.Transfer.Fraction,
                     Labeled = distillation.Transfer.Labeled,
+                    LabeledFraction = distillation.Transfer.LabeledFraction,
                     OmitClasses = distillation.Transfer.OmitClasses.ToArray(),
                     BiasCorrection = distillation.Transfer.BiasCorrection,
                     Views = distillation.Transfer.Views,

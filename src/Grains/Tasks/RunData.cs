@@ -10,8 +10,10 @@ namespace Ensemble.Grains.Tasks;
 /// </summary>
 public sealed class RunData
 {
-    private RunData(Dataset teacherTrain, Dataset validation, Dataset test, int[] transferRows, Dataset transfer, IReadOnlyList<Dataset> transferViews)
+    private RunData(Dataset teacherTrain, Dataset validation, Dataset test, int[] transferRows, Dataset transfer, IReadOnlyList<Dataset> transferViews,
+        int[] labeledTransferRows)
     {
+        LabeledTransferRows = labeledTransferRows;
         TransferRows = transferRows;
         TeacherTrain = teacherTrain;
         Validation = validation;
@@ -35,6 +37,12 @@ public sealed class RunData
     /// <summary>The student's transfer set (drawn from <see cref="TeacherTrain"/>).</summary>
     public Dataset Transfer { get; }
 
+    /// <summary>The positions in <see cref="Transfer"/> whose hard labels the student sees (all, unless <c>labeled_fraction</c> &lt; 1).</summary>
+    public int[] LabeledTransferRows { get; }
+
+    /// <summary>Whether some transfer examples are unlabeled images (semi-supervised distillation).</summary>
+    public bool HasUnlabeledTransfer => LabeledTransferRows.Length < Transfer.Count;
+
     /// <summary>The transfer set's views: itself, then its augmented copies.</summary>
     public IReadOnlyList<Dataset> TransferViews { get; }
 
@@ -55,7 +63,8 @@ public sealed class RunData
         var (teacherTrain, validation) = train.Split(data.ValidationFraction, settings.Seed);
         var rows = TransferSetBuilder.SelectIndices(teacherTrain, settings.Student.Transfer);
         var transfer = teacherTrain.Subset(rows, $"{teacherTrain.Name}/transfer");
-        return new RunData(teacherTrain, validation, test, rows, transfer, TransferSetBuilder.Views(transfer, settings.Student.Transfer));
+        return new RunData(teacherTrain, validation, test, rows, transfer, TransferSetBuilder.Views(transfer, settings.Student.Transfer),
+            TransferSetBuilder.LabeledRows(transfer, settings.Student.Transfer));
     }
 
     /// <summary>

@@ -29,17 +29,23 @@ internal static class StudentTraining
     /// <summary>
     /// What the students and the baseline train on, the same images for all of them: with fixed targets the transfer views
     /// (with their stored soft targets); with online targets a fresh augmented and mixed view every epoch, scored by the
-    /// teachers. Null <paramref name="targets"/> make the baseline's set (hard labels, or mixup's blended labels).
+    /// teachers. Null <paramref name="targets"/> make the baseline's set: hard labels (or mixup's blended labels), on the
+    /// labelled examples only when <c>labeled_fraction</c> leaves some unlabeled.
     /// </summary>
     public static TrainingSet CreateSet(RunContext context, StudentTargets? targets = null)
     {
         var settings = context.Settings;
         var transfer = settings.Student.Transfer;
-        var labeled = transfer.Labeled || targets is null;
+        var data = context.Data;
+        var baseline = targets is null;
+        var labeled = transfer.Labeled || baseline;
+        // The student sees every example and the labels of the labelled ones; the baseline sees only the labelled ones.
+        var labelWeights = !baseline && data.HasUnlabeledTransfer ? LabelDistributions.Mask(data.Transfer.Count, data.LabeledTransferRows) : null;
+        Dataset Shown(Dataset view) => baseline && data.HasUnlabeledTransfer ? view.Subset(data.LabeledTransferRows, $"{view.Name}/labeled") : view;
         return settings.Student.OnlineTargets
-            ? new AugmentedTrainingSet(context.Data.Transfer, transfer.Augmentation, transfer.Seed, settings.Device, transfer.Mixup, labeled,
-                targets?.Online is { } online ? online.ForEpoch : null)
-            : new ViewTrainingSet(context.Data.TransferViews, targets?.Views, labeled, settings.Device);
+            ? new AugmentedTrainingSet(Shown(data.Transfer), transfer.Augmentation, transfer.Seed, settings.Device, transfer.Mixup, labeled,
+                targets?.Online is { } online ? online.ForEpoch : null, labelWeights)
+            : new ViewTrainingSet([.. data.TransferViews.Select(Shown)], targets?.Views, labeled, settings.Device, labelWeights);
     }
 
     /// <summary>

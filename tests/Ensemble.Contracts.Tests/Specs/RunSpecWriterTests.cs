@@ -143,6 +143,7 @@ public sealed class RunSpecWriterTests
               transfer:
                 fraction: 1.0
                 labeled: true
+                labeled_fraction: 1.0
                 omit_classes: []
                 bias_correction: false
                 views: 1

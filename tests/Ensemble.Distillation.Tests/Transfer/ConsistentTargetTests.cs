@@ -80,6 +80,28 @@ public sealed class ConsistentTargetTests
         }
     }
 
+    [Fact]
+    public void UnlabeledExamples_HaveZeroLabelRows_AndCarryNoLabelIntoAMixedBlend()
+    {
+        var data = new Dataset("four", [10f, 20f, 30f, 40f], [1], [0, 1, 2, 0], 3);
+        var weights = LabelDistributions.Mask(4, [0, 2]);
+        Assert.Equal([1f, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0], LabelDistributions.OneHot(data.Labels, 3, weights));
+
+        var draw = MixupDraw.Apply(data, alpha: 0.5, seed: 3);
+        var labels = draw.LabelDistributions(weights);
+        for (var i = 0; i < 4; i++)
+        {
+            var partner = draw.Partners[i];
+            var expected = weights[i] * draw.Weights[i] + weights[partner] * (1 - draw.Weights[i]);
+            Assert.Equal(expected, labels.AsSpan(i * 3, 3).ToArray().Sum(), 5);
+        }
+
+        using var set = new AugmentedTrainingSet(data, AugmentationKind.None, seed: 1, labelWeights: weights, targets: (_, x) => zeros(x.size(0), 3));
+        var epoch = set.ForEpoch(1);
+        Assert.Equal([0f, 0, 0], epoch.Labels![1].data<float>().ToArray());
+        Assert.Equal([0f, 0, 1], epoch.Labels[2].data<float>().ToArray());
+    }
+
     [Theory]
     [InlineData(0.2)]
     [InlineData(0.4)]

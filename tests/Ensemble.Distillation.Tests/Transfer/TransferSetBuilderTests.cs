@@ -27,6 +27,19 @@ public sealed class TransferSetBuilderTests
     }
 
     [Fact]
+    public void LabeledRows_AreAStratifiedShare_InOrder_AndAllWhenTheFractionIsOne()
+    {
+        var options = new TransferOptions { LabeledFraction = 0.05, Seed = 2 };
+        var rows = TransferSetBuilder.LabeledRows(Train, options);
+
+        Assert.Equal(50, rows.Length); // 5 of each class's 100
+        Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(5, rows.Count(r => Train.Labels[r] == c)));
+        Assert.Equal(rows.Order(), rows);
+        Assert.Equal(rows, TransferSetBuilder.LabeledRows(Train, options));
+        Assert.Equal(Enumerable.Range(0, Train.Count), TransferSetBuilder.LabeledRows(Train, new TransferOptions()));
+    }
+
+    [Fact]
     public void UnknownOmittedClass_IsNamed()
     {
         var e = Assert.Throws<ArgumentException>(() => TransferSetBuilder.Select(Train, new TransferOptions { OmitClasses = [12] }));

@@ -74,6 +74,7 @@ internal static class RunSpecSchema
     public static SectionSchema<TransferSpec> Transfer { get; } = new SectionSchema<TransferSpec>()
         .Field("fraction", SpecCodecs.Double, s => s.Fraction, (s, v) => s with { Fraction = v })
         .Field("labeled", SpecCodecs.Bool, s => s.Labeled, (s, v) => s with { Labeled = v })
+        .Field("labeled_fraction", SpecCodecs.Double, s => s.LabeledFraction, (s, v) => s with { LabeledFraction = v })
         .Field("omit_classes", SpecCodecs.List(SpecCodecs.Int), s => s.OmitClasses, (s, v) => s with { OmitClasses = v })
         .Field("bias_correction", SpecCodecs.Bool, s => s.BiasCorrection, (s, v) => s with { BiasCorrection = v })
         .Field("views", SpecCodecs.Int, s => s.Views, (s, v) => s with { Views = v })
