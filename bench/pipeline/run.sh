@@ -2,8 +2,8 @@
 # The pipeline benchmark (issue 3): full Fashion-MNIST, several seeds of examples/fashion-mnist.yaml,
 # then the 3 % transfer-set and omitted-class experiments; one table of test accuracies (mean ± sd)
 # and wall time per stage. Usage: bench/pipeline/run.sh [SEEDS] [OUT]   (default "1 2 3", /tmp/ensemble-bench)
-# Set SPEC to benchmark another spec, EXPERIMENTS=0 to skip the two extra experiments, MAIN=0 to run only them
-# (they reuse the teachers of main-seedS when present).
+# Set SPEC to benchmark another spec, EXPERIMENTS=0 to skip the two extra experiments, MAIN=0 to run only them.
+# Every run's task directories are exported to OUT/NAME-seedS-run for bench/pipeline/sweep.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS=${1:-"1 2 3"}
@@ -18,19 +18,9 @@ variant() { # name seed sed-expression
   local spec="$OUT/$name-seed$seed.yaml"
   sed -e "s/^seed: .*/seed: $seed/" -e "s/^name: .*/name: $name-seed$seed/" -e "$expr" "$SPEC" > "$spec"
   echo "== $name seed $seed" >&2
-  local main="$OUT/main-seed$seed"
-  if [ "$name" != main ] && [ -d "$main/tasks" ] && [ ! -d "$OUT/$name-seed$seed" ]; then
-    # Same teachers and specialists as the main run of this seed: reuse their final checkpoints (training
-    # resumes after its last epoch, so it is skipped) and let the tasks recompute their outputs for this
-    # variant's transfer set.
-    mkdir -p "$OUT/$name-seed$seed/tasks"
-    for dir in "$main"/tasks/teacher-* "$main"/tasks/specialist-*; do
-      [ -d "$dir" ] || continue
-      mkdir -p "$OUT/$name-seed$seed/tasks/$(basename "$dir")"
-      cp -r "$dir"/checkpoints "$OUT/$name-seed$seed/tasks/$(basename "$dir")/" 2>/dev/null || true
-    done
-  fi
-  ./ensemble run "$spec" --out "$OUT/$name-seed$seed" > "$OUT/$name-seed$seed.log"
+  ./ensemble run "$spec" --out "$OUT/$name-seed$seed" --home "$OUT/home" > "$OUT/$name-seed$seed.log"
+  # The run's task directories, for student-only sweeps over the same teachers (bench/pipeline/sweep.sh NAME SED DIR).
+  python3 bench/pipeline/export-run.py "$OUT/home" "$name-seed$seed" "$OUT/$name-seed$seed-run" >&2
 }
 
 if [ "${MAIN:-1}" = 1 ]; then for seed in $SEEDS; do variant main "$seed" "s/^#nothing//"; done; fi

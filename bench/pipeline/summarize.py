@@ -1,6 +1,29 @@
 """Summarises bench/pipeline runs: test accuracy per model (mean ± sd over seeds) and seconds per stage."""
 import json, pathlib, statistics, sys
 
+
+def one_line(run, name):
+    """One variant: each student against the baseline and the ensemble, the specialists' classes, the distill task's time."""
+    r = json.loads((pathlib.Path(run) / "report.json").read_text())
+    acc = {m["name"]: m["accuracy"] * 100 for m in r["models"]}
+    ensemble = acc.get("ensemble+specialists", acc.get("ensemble/arithmetic"))
+    base = acc.get("baseline")
+    parts = []
+    for k in ("student", "student-ls"):
+        if k in acc and base is not None:
+            closed = (acc[k] - base) / (ensemble - base) * 100 if ensemble != base else float("nan")
+            parts.append(f"{k} {acc[k]:.2f} ({acc[k] - base:+.2f}, {closed:.0f} % of the gap)")
+    groups = " | ".join(
+        f"{g['name']}: " + " ".join(f"{m} {g['accuracy'][m] * 100:.2f}" for m in ("ensemble+specialists", "student", "student-ls", "baseline") if m in g["accuracy"])
+        for g in r.get("specialist_classes", []))
+    seconds = {s["task"]: s["seconds"] for s in r["stages"]}
+    print(f"{name:28s} ensemble {ensemble:.2f} baseline {base:.2f}  " + "  ".join(parts) + f"  distill {seconds.get('distill', 0):.0f} s  {groups}")
+
+
+if sys.argv[1] == "--one":
+    one_line(sys.argv[2], sys.argv[3])
+    sys.exit(0)
+
 out = pathlib.Path(sys.argv[1])
 groups = {}
 for report in sorted(out.glob("*/report.json")):
@@ -25,6 +48,9 @@ for name, reports in groups.items():
         deltas = [acc(r, student) - acc(r, "baseline") for r in reports if acc(r, student) is not None and acc(r, "baseline") is not None]
         if deltas:
             print(f"\n{student} − baseline: {statistics.mean(deltas) * 100:+.2f} points (per seed: {', '.join(f'{d * 100:+.2f}' for d in deltas)})")
+            closed = [(acc(r, student) - acc(r, "baseline")) / ((acc(r, "ensemble+specialists") or acc(r, "ensemble/arithmetic")) - acc(r, "baseline"))
+                      for r in reports if acc(r, student) is not None and acc(r, "baseline") is not None]
+            print(f"{student}: {statistics.mean(closed) * 100:.0f} % of the baseline→ensemble gap closed (per seed: {', '.join(f'{c * 100:.0f}' for c in closed)})")
     stages = {}
     for r in reports:
         for s in r["stages"]:

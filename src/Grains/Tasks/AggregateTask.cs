@@ -53,7 +53,9 @@ public sealed class AggregateTask : IRunTask
         });
         var generalist = settings.Teachers.CrossFit ? "cross-fitted teachers" : $"{settings.Aggregation.ToString().ToLowerInvariant()} ensemble at T={temperature:0.##}";
         var what = combined ? $"{generalist} + specialists (eq. 5)" : generalist;
-        context.Progress.Report(new TaskProgress(task.Id, $"soft targets for {context.Data.TransferViews.Count} view(s) of {context.Data.Transfer.Count} examples: {what}"));
+        // With online targets these fixed ones are only the record of what the ensemble says on the stored images.
+        var use = settings.Student.OnlineTargets ? " (the students train on online targets instead)" : "";
+        context.Progress.Report(new TaskProgress(task.Id, $"soft targets for {context.Data.TransferViews.Count} view(s) of {context.Data.Transfer.Count} examples: {what}{use}"));
         return new TaskResult(task.Id, clock.Elapsed.TotalSeconds);
     }
 }
