@@ -75,11 +75,9 @@ public sealed class OnlineTargetPipelineTests : IDisposable
 
         await Run(spec, layout);
 
-        var report = AtomicFile.ReadJson<RunReport>(layout.ReportJson);
-        double Accuracy(string name) => report.Models.Single(m => m.Name == name).Accuracy;
-        var summary = string.Join(", ", report.Models.Select(m => $"{m.Name} {m.Accuracy:P1}"));
+        var (student, baseline, summary) = StudentAndBaseline(layout);
         // Measured: student 58.4 %, baseline 50.3 % (teachers 65.9 %); a loss that ignored the targets would tie the baseline.
-        Assert.True(Accuracy("student") > Accuracy("baseline") + 0.04, summary);
+        Assert.True(student > baseline + 0.04, summary);
     }
 
     [Fact]
@@ -105,11 +103,17 @@ public sealed class OnlineTargetPipelineTests : IDisposable
 
         await Run(spec, layout);
 
+        var (student, baseline, summary) = StudentAndBaseline(layout);
+        // Measured: student 67.0 %, baseline 50.6 % (teachers 65.9 %): the unlabeled images' soft targets carry what 6 % of labels cannot.
+        Assert.True(student > baseline + 0.08, summary);
+    }
+
+    /// <summary>The student's and the baseline's test accuracy, and every model's for the assertion message.</summary>
+    private static (double Student, double Baseline, string Summary) StudentAndBaseline(ArtifactLayout layout)
+    {
         var report = AtomicFile.ReadJson<RunReport>(layout.ReportJson);
         double Accuracy(string name) => report.Models.Single(m => m.Name == name).Accuracy;
-        var summary = string.Join(", ", report.Models.Select(m => $"{m.Name} {m.Accuracy:P1}"));
-        // Measured: student 67.0 %, baseline 50.6 % (teachers 65.9 %): the unlabeled images' soft targets carry what 6 % of labels cannot.
-        Assert.True(Accuracy("student") > Accuracy("baseline") + 0.08, summary);
+        return (Accuracy("student"), Accuracy("baseline"), string.Join(", ", report.Models.Select(m => $"{m.Name} {m.Accuracy:P1}")));
     }
 
     private static async Task<List<TaskProgress>> Run(string yaml, ArtifactLayout layout)

@@ -1,6 +1,9 @@
 // Runs one spec in this process over a run directory (the layout tasks write, ArtifactLayout), skipping every task whose
 // result is already there: copy a finished run's teacher, cluster and specialist directories in and only the student's
 // tasks run again. Usage: Variant SPEC RUN_DIRECTORY [THREADS]
+// Variant --forward MODEL THREADS: images per second of one stored network's forward (eval, no gradient) at several batch sizes,
+// what online targets cost per teacher.
+using System.Diagnostics;
 using System.Globalization;
 using Ensemble.Contracts.Specs;
 using Ensemble.Distillation.Runtime;
@@ -8,6 +11,33 @@ using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Execution;
 using Ensemble.Grains.Plan;
 using Ensemble.Grains.Tasks;
+
+if (args is ["--forward", var modelPath, var threadText])
+{
+    TorchRuntime.Threads = int.Parse(threadText, CultureInfo.InvariantCulture);
+    var (model, _, shape, _) = ModelFile.Load(modelPath);
+    using (model)
+    using (var images = TorchSharp.torch.randn([8192, .. shape.Select(d => (long)d)]))
+    using (TorchSharp.torch.no_grad())
+    {
+        foreach (var batch in new[] { 128, 256, 512, 1000, 2048 })
+        {
+            var clock = Stopwatch.StartNew();
+            for (var pass = 0; pass < 2; pass++)
+            {
+                for (long start = 0; start < 8192; start += batch)
+                {
+                    using var scope = TorchSharp.torch.NewDisposeScope();
+                    model.call(images.narrow(0, start, Math.Min(batch, 8192 - start)));
+                }
+            }
+
+            Console.WriteLine($"batch {batch,5}: {2 * 8192 / clock.Elapsed.TotalSeconds,8:F0} images/s");
+        }
+    }
+
+    return 0;
+}
 
 if (args.Length is < 2 or > 3)
 {

@@ -34,7 +34,8 @@ public sealed class SiloRunTests : IAsyncLifetime
         distillation:
           student: {kind: mlp, hidden: [16]}
           training: {epochs: 30, batch_size: 32}
-          transfer: {fraction: 0.06}
+          targets: online
+          transfer: {fraction: 0.06, augmentation: none, mixup: 0.4}
           compress: {quantize: {calibration_examples: 64}}
         baseline: true
         """;
@@ -108,6 +109,8 @@ public sealed class SiloRunTests : IAsyncLifetime
         var artifacts = (await _store.ListArtifactsAsync(run.RunId, CancellationToken.None)).ToDictionary(a => a.Name);
         Assert.Contains("student.safetensors", artifacts.Keys);
         Assert.Contains("student.onnx", artifacts.Keys);
+        // The online targets were computed from the teachers' and the specialist's linked weights; their per-epoch cache stays in the workspace.
+        Assert.DoesNotContain(artifacts.Keys, name => name.Contains("targets-epoch", StringComparison.Ordinal));
         Assert.Contains("tasks/teacher-2/outputs.safetensors", artifacts.Keys);
         Assert.DoesNotContain(artifacts.Keys, name => name.Contains("checkpoints", StringComparison.Ordinal));
         await using (var report = _artifacts.OpenRead(artifacts["report.json"]))
