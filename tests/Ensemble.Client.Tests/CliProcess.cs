@@ -26,7 +26,12 @@ internal static class CliProcess
     public static Process Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ensemble.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // As a terminal starts a foreground command: SIGINT at its default even when this test host inherited it ignored (a
+        // suite started in the background of a non-interactive shell does), so the Ctrl-C tests see what a user's Ctrl-C does.
+        // env execs dotnet, so the process id stays the CLI's.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("--default-signal=INT");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
         // The tests' own environment must not point the CLI at a silo or token it did not ask for.
