@@ -67,10 +67,8 @@ public sealed class OnlineTargetPipelineTests : IDisposable
     {
         TorchRuntime.Threads = Environment.ProcessorCount;
         var layout = new ArtifactLayout(Path.Combine(_directory, "mixup"));
-        var spec = Spec.Replace("specialists: {count: 1, max_size: 3, training: {epochs: 3, batch_size: 64}}\n", "", StringComparison.Ordinal)
-            .Replace("{fraction: 0.1, augmentation: none}", "{fraction: 0.06, augmentation: none, mixup: 0.4}", StringComparison.Ordinal)
+        var spec = WithoutSpecialists("{fraction: 0.06, augmentation: none, mixup: 0.4}")
             .Replace("  transfer:", "  targets: online\n  transfer:", StringComparison.Ordinal)
-            .Replace("epochs: 8, batch_size: 64", "epochs: 20, batch_size: 64", StringComparison.Ordinal)
             .Replace("epochs: 12, batch_size: 32", "epochs: 60, batch_size: 32", StringComparison.Ordinal);
 
         await Run(spec, layout);
@@ -85,9 +83,7 @@ public sealed class OnlineTargetPipelineTests : IDisposable
     {
         TorchRuntime.Threads = Environment.ProcessorCount;
         var layout = new ArtifactLayout(Path.Combine(_directory, "semi"));
-        var spec = Spec.Replace("specialists: {count: 1, max_size: 3, training: {epochs: 3, batch_size: 64}}\n", "", StringComparison.Ordinal)
-            .Replace("{fraction: 0.1, augmentation: none}", "{labeled_fraction: 0.06}", StringComparison.Ordinal)
-            .Replace("epochs: 8, batch_size: 64", "epochs: 20, batch_size: 64", StringComparison.Ordinal);
+        var spec = WithoutSpecialists("{labeled_fraction: 0.06}");
         var settings = RunSettingsTranslator.Translate(RunSpecReader.Parse(spec, "yaml"), "semi");
         var context = new RunContext(settings, layout);
 
@@ -107,6 +103,12 @@ public sealed class OnlineTargetPipelineTests : IDisposable
         // Measured: student 67.0 %, baseline 50.6 % (teachers 65.9 %): the unlabeled images' soft targets carry what 6 % of labels cannot.
         Assert.True(student > baseline + 0.08, summary);
     }
+
+    /// <summary>The spec without its specialist, its teachers trained for 20 epochs, and <paramref name="transfer"/> as its transfer section.</summary>
+    private static string WithoutSpecialists(string transfer) => Spec
+        .Replace("specialists: {count: 1, max_size: 3, training: {epochs: 3, batch_size: 64}}\n", "", StringComparison.Ordinal)
+        .Replace("{fraction: 0.1, augmentation: none}", transfer, StringComparison.Ordinal)
+        .Replace("epochs: 8, batch_size: 64", "epochs: 20, batch_size: 64", StringComparison.Ordinal);
 
     /// <summary>The student's and the baseline's test accuracy, and every model's for the assertion message.</summary>
     private static (double Student, double Baseline, string Summary) StudentAndBaseline(ArtifactLayout layout)
