@@ -20,7 +20,7 @@ public sealed class AugmentedTrainingSet : TrainingSet
     private readonly Func<int, Tensor, Tensor>? _targets;
     private readonly float[]? _labelWeights;
     private DatasetTensors? _current;
-    private Tensor? _mixedLabels;
+    private Tensor? _labelDistributions;
     private Tensor? _currentTargets;
 
     /// <summary>Augments <paramref name="dataset"/> with <paramref name="kind"/>, a different draw per epoch.</summary>
@@ -78,12 +78,12 @@ public sealed class AugmentedTrainingSet : TrainingSet
 
         if (_labeled && distributions is not null)
         {
-            _mixedLabels = tensor(distributions, [view.Count, view.ClassCount], device: _device).DetachFromDisposeScope();
+            _labelDistributions = tensor(distributions, [view.Count, view.ClassCount], device: _device).DetachFromDisposeScope();
         }
 
         _current = new DatasetTensors(view, _device);
         _currentTargets = _targets?.Invoke(epoch, _current.Features).DetachFromDisposeScope();
-        var labels = !_labeled ? null : _mixedLabels ?? _current.Labels;
+        var labels = !_labeled ? null : _labelDistributions ?? _current.Labels;
         return new EpochTensors(_current.Features, labels, _currentTargets);
     }
 
@@ -96,8 +96,8 @@ public sealed class AugmentedTrainingSet : TrainingSet
     private void Release()
     {
         _current?.Dispose();
-        _mixedLabels?.Dispose();
+        _labelDistributions?.Dispose();
         _currentTargets?.Dispose();
-        (_current, _mixedLabels, _currentTargets) = (null, null, null);
+        (_current, _labelDistributions, _currentTargets) = (null, null, null);
     }
 }

@@ -31,11 +31,7 @@ public static class TransferSetBuilder
         var kept = Enumerable.Range(0, source.Count).Where(i => !omitted.Contains(source.Labels[i])).ToArray();
         if (options.Fraction < 1 && kept.Length > 0)
         {
-            // A stratified draw: split the kept rows as a dataset, then map the chosen rows back.
-            var positions = Enumerable.Range(0, kept.Length).Select(i => (float)i).ToArray();
-            var labels = kept.Select(i => source.Labels[i]).ToArray();
-            var rows = new Dataset("rows", positions, [1], labels, source.ClassCount).Split(options.Fraction, options.Seed).Validation;
-            kept = rows.Features.Select(f => kept[(int)f]).ToArray();
+            kept = StratifiedDraw([.. kept.Select(i => source.Labels[i])], source.ClassCount, options.Fraction, options.Seed).Select(p => kept[p]).ToArray();
         }
 
         if (kept.Length == 0) throw new ArgumentException($"The transfer set drawn from {source.Name} is empty.", nameof(options));
@@ -50,11 +46,19 @@ public static class TransferSetBuilder
     {
         ArgumentNullException.ThrowIfNull(transfer);
         if (options.LabeledFraction >= 1) return Enumerable.Range(0, transfer.Count).ToArray();
-        var positions = Enumerable.Range(0, transfer.Count).Select(i => (float)i).ToArray();
-        var rows = new Dataset("rows", positions, [1], transfer.Labels, transfer.ClassCount).Split(options.LabeledFraction, unchecked(options.Seed + 17)).Validation;
-        var labeled = rows.Features.Select(f => (int)f).Order().ToArray();
+        var labeled = StratifiedDraw(transfer.Labels, transfer.ClassCount, options.LabeledFraction, unchecked(options.Seed + 17)).Order().ToArray();
         if (labeled.Length == 0) throw new ArgumentException($"labeled_fraction {options.LabeledFraction} of {transfer.Count} transfer examples labels none.", nameof(options));
         return labeled;
+    }
+
+    /// <summary>
+    /// A stratified <paramref name="fraction"/> of the positions 0…n−1 of <paramref name="labels"/>, in the seeded order of
+    /// <see cref="Dataset.Split"/>'s validation part: the positions are split as a one-feature dataset and read back.
+    /// </summary>
+    private static IEnumerable<int> StratifiedDraw(int[] labels, int classCount, double fraction, int seed)
+    {
+        var positions = Enumerable.Range(0, labels.Length).Select(i => (float)i).ToArray();
+        return new Dataset("rows", positions, [1], labels, classCount).Split(fraction, seed).Validation.Features.Select(f => (int)f);
     }
 
     /// <summary>The views of <paramref name="transfer"/>: itself first, then <c>Views − 1</c> augmented copies.</summary>

@@ -99,16 +99,16 @@ public sealed class SpecialistTask : IRunTask
     internal static TrainedSpecialist? LoadModel(RunContext context, int index, Device device)
     {
         var id = $"specialist/{index}";
-        if (RecordedClasses(context, id) is not { } classes) return null;
-        var correction = double.Parse(AtomicFile.ReadJson<TaskResult>(context.Layout.Result(id)).Values!["dustbin_correction"], CultureInfo.InvariantCulture);
+        var result = AtomicFile.ReadJson<TaskResult>(context.Layout.Result(id));
+        if (ClassesOf(result) is not { } classes) return null;
+        var correction = double.Parse(result.Values!["dustbin_correction"], CultureInfo.InvariantCulture);
         var model = ModelFile.Load(context.Layout.Model(id), device).Model;
         return new TrainedSpecialist(model, classes, context.Data.Transfer.ClassCount, context.Settings.Specialists.Head, correction);
     }
 
     /// <summary>The class set specialist <paramref name="id"/> recorded; null when it was skipped.</summary>
-    internal static int[]? RecordedClasses(RunContext context, string id)
-    {
-        var result = AtomicFile.ReadJson<TaskResult>(context.Layout.Result(id));
-        return result.Skipped ? null : result.Values!["classes"].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
-    }
+    internal static int[]? RecordedClasses(RunContext context, string id) => ClassesOf(AtomicFile.ReadJson<TaskResult>(context.Layout.Result(id)));
+
+    private static int[]? ClassesOf(TaskResult result) =>
+        result.Skipped ? null : result.Values!["classes"].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
 }
