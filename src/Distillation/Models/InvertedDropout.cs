@@ -13,11 +13,19 @@ public sealed class InvertedDropout : nn.Module<Tensor, Tensor>
 {
     private readonly double _p;
 
+    // Held for the module's life rather than converted from a double at each call: TorchSharp leaves an implicitly
+    // converted Scalar to its finalizer, which can free it while the native call that reads it is still running (seen
+    // once as libtorch's "Unknown scalar type" in div, under a parallel test run).
+    private readonly Scalar _drop;
+    private readonly Scalar _keep;
+
     /// <summary>Drops each element with probability <paramref name="p"/> in [0, 1).</summary>
     public InvertedDropout(double p) : base(nameof(InvertedDropout))
     {
         if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "dropout must be in [0, 1)");
         _p = p;
+        _drop = p.ToScalar();
+        _keep = (1 - p).ToScalar();
     }
 
     /// <inheritdoc/>
@@ -25,7 +33,19 @@ public sealed class InvertedDropout : nn.Module<Tensor, Tensor>
     {
         if (!training || _p == 0) return input.alias();
         using var scope = NewDisposeScope();
-        var keep = rand_like(input).ge_(_p);
-        return (input * keep / (1 - _p)).MoveToOuterDisposeScope();
+        var keep = rand_like(input).ge_(_drop);
+        return input.mul(keep).div(_keep).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _drop.Dispose();
+            _keep.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 }
