@@ -25,6 +25,8 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Ensemble.Silo.Hosting;
 
@@ -102,6 +104,10 @@ public static class SiloHost
                 o.NumMissedProbesLimit = options.MissedProbesLimit;
             });
             silo.Services.AddPlacementDirector<SlotPlacement, SlotPlacementDirector>();
+            // Orleans' binary serializer for grain state (the default is Newtonsoft JSON with assembly-qualified type
+            // names): the state types' [GenerateSerializer] ids are their stored format, as they are on the wire.
+            silo.Services.AddKeyedSingleton<IGrainStorageSerializer>(StorageNames.Ensemble,
+                (sp, _) => new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()));
         });
 
         if (options.Threads is { } threads) TorchRuntime.Threads = threads;
@@ -161,7 +167,7 @@ public static class SiloHost
     }
 
     private static Task PingSqliteAsync(IServiceProvider services, CancellationToken cancellationToken) =>
-        services.GetRequiredKeyedService<SqliteGrainStorage>(StorageNames.Ensemble).PingAsync(cancellationToken);
+        ((SqliteGrainStorage)services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Ensemble)).PingAsync(cancellationToken);
 
     private static IPAddress Advertised(SiloOptions options)
     {
