@@ -19,13 +19,9 @@ namespace Ensemble.Grains.Execution;
 /// asks the run grain, every <see cref="TaskExecutionOptions.FenceCheckInterval"/>, whether it is still current.
 /// </summary>
 public sealed class AttemptRunner(IGrainFactory grains, ArtifactStore blobs, RunDataCache data, TaskExecutionOptions options,
-    ILogger<AttemptRunner> logger, SiloMetrics metrics)
+    ILogger<AttemptRunner> logger, SiloMetrics metrics) : IAttemptRunner
 {
-    /// <summary>
-    /// Runs <paramref name="attempt"/> on slot <paramref name="slot"/> of silo <paramref name="silo"/>.
-    /// <paramref name="drain"/> asks it to stop at the next checkpoint and hand the task back; <paramref name="stop"/>
-    /// stops it at once (cancelled or superseded: it records nothing more).
-    /// </summary>
+    /// <inheritdoc/>
     public async Task<AttemptOutcome> RunAsync(TaskAssignment attempt, int slot, string silo, CancellationToken drain, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(attempt);

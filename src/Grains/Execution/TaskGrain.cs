@@ -1,3 +1,4 @@
+using Ensemble.Contracts.Grains;
 using Ensemble.Grains.Placement;
 using Ensemble.Grains.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ namespace Ensemble.Grains.Execution;
 /// the task back.
 /// </summary>
 [SlotPlacement]
-public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, AttemptRunner runner, TaskExecutionOptions options,
+public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, IAttemptRunner runner, TaskExecutionOptions options,
     SiloMetrics metrics, ILocalSiloDetails silo, ILogger logger) : Grain, ITaskGrain
 {
     private RunningAttempt? _running;
@@ -96,15 +97,14 @@ public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, 
     {
         _watch?.Dispose();
         _watch = null;
-        if (_running is { } running)
-        {
-            _running = null;
-            // A job that outlived the drain still holds the tokens; they go with it.
-            if (running.Job.IsCompleted) running.Dispose();
-            metrics.SlotFreed();
-        }
-
+        if (_running is not { } running) return;
+        _running = null;
+        // A job that outlived the drain still holds the tokens; they go with it.
+        if (running.Job.IsCompleted) running.Dispose();
+        metrics.SlotFreed();
         await FreeSlotAsync().ConfigureAwait(true);
+        // The run placed what it could when the task completed, while this slot was still held: it looks again now.
+        GrainFactory.GetGrain<IRunGrain>(running.Assignment.RunId).Wake().Ignore();
     }
 
     private async Task FreeSlotAsync()

@@ -303,7 +303,7 @@ public sealed partial class RunGrain(
             catch (Exception e)
             {
                 _placementMisses++;
-                _nextPlacement = Now + _policy.PlacementInterval * Math.Min(8, 1 << Math.Min(_placementMisses - 1, 3));
+                _nextPlacement = Now + _policy.PlacementInterval * Math.Min(2, _placementMisses);
                 if (e is not NoFreeSlotException && e.InnerException is not NoFreeSlotException) LogPlacementFailed(run.RunId, task.TaskId, e.Message);
                 return;
             }

@@ -46,7 +46,16 @@ public static class SiloHost
     /// checkpoint and are handed back to their runs, which place them on another silo.
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public static async Task<WebApplication> BuildAsync(SiloOptions options, CancellationToken cancellationToken)
+    public static Task<WebApplication> BuildAsync(SiloOptions options, CancellationToken cancellationToken) =>
+        BuildAsync(options, configureServices: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="BuildAsync(SiloOptions, CancellationToken)"/>, with <paramref name="configureServices"/> run last
+    /// over the silo's services (tests replace <see cref="IAttemptRunner"/> there).
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
+    public static async Task<WebApplication> BuildAsync(SiloOptions options, Action<IServiceCollection>? configureServices,
+        CancellationToken cancellationToken)
     {
         Validate(options);
         var store = ClusterStore.Parse(options.Store);
@@ -127,7 +136,7 @@ public static class SiloHost
         services.AddSingleton(execution);
         services.AddSingleton(new ArtifactStore(options.Artifacts, options.Clock));
         services.AddSingleton(new RunDataCache());
-        services.AddSingleton<AttemptRunner>();
+        services.AddSingleton<IAttemptRunner, AttemptRunner>();
         services.AddSingleton<RunCatalog>();
         services.AddSingleton(limits);
         services.AddSingleton(sp => new RunSubmitter(sp.GetRequiredService<RunCatalog>(), options.MaxAttempts, limits));
@@ -139,6 +148,7 @@ public static class SiloHost
         // A submitted body is a spec document, so the document's byte limit is the body's.
         services.AddSiloApi(new ApiOptions { Token = options.Token, Clock = options.Clock, MaxRequestBodyBytes = limits.Document.Bytes });
 
+        configureServices?.Invoke(services);
         var app = builder.Build();
         app.MapSiloApi();
         // At the root, outside the API's group: scrapers need no token.
