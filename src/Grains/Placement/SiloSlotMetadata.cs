@@ -27,6 +27,13 @@ public static class SiloSlotMetadata
         return metadata;
     }
 
+    /// <summary>The silos of <paramref name="silos"/> with the slots each advertises in <paramref name="cache"/>.</summary>
+    public static List<SiloSlots> Candidates(IEnumerable<SiloAddress> silos, ISiloMetadataCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        return [.. silos.Select(silo => new SiloSlots(silo, Slots(cache.GetSiloMetadata(silo))))];
+    }
+
     /// <summary>The slots <paramref name="metadata"/> advertises: 0 when absent or unreadable (such a silo gets no training).</summary>
     public static int Slots(SiloMetadata metadata) =>
         metadata.Metadata.TryGetValue(SlotsKey, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var slots) ? slots : 0;

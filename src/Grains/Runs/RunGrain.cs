@@ -6,6 +6,7 @@ using Ensemble.Grains.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Ensemble.Grains.Runs;
 
@@ -18,6 +19,7 @@ public sealed partial class RunGrain(
     [PersistentState("run", StorageNames.Ensemble)] IPersistentState<RunGrainState> state,
     IOptions<RunPolicy> policy,
     IClusterMembershipService membership,
+    ISiloMetadataCache siloMetadata,
     TimeProvider clock,
     ILogger<RunGrain> logger) : Grain, IRunGrain
 {
@@ -295,15 +297,25 @@ public sealed partial class RunGrain(
         {
             var assignment = new TaskAssignment(run.RunId, task.TaskId, task.Kind, task.Index, task.Attempt + 1, task.Fence + 1, run.SpecJson,
                 [.. S.Artifacts.Values.OrderBy(a => a.Name, StringComparer.Ordinal)]);
+            var grain = TaskGrainTypes.For(GrainFactory, task.Kind, run.RunId, task.TaskId);
             TaskPlacement placed;
+            SlotReservation? reserved = null;
             try
             {
-                placed = await TaskGrainTypes.For(GrainFactory, task.Kind, run.RunId, task.TaskId).Start(assignment).ConfigureAwait(true);
+                // Reserved first, so a full cluster is an answer here rather than a failed placement; the placement then finds it held.
+                reserved = await ReserveSlotAsync(grain.GetGrainId()).ConfigureAwait(true);
+                if (reserved is null)
+                {
+                    Missed();
+                    return;
+                }
+
+                placed = await grain.Start(assignment).ConfigureAwait(true);
             }
             catch (Exception e)
             {
-                _placementMisses++;
-                _nextPlacement = Now + _policy.PlacementInterval * Math.Min(2, _placementMisses);
+                Missed();
+                if (reserved is not null) await ReleaseSlotAsync(reserved).ConfigureAwait(true);
                 if (e is not NoFreeSlotException && e.InnerException is not NoFreeSlotException) LogPlacementFailed(run.RunId, task.TaskId, e.Message);
                 return;
             }
@@ -320,6 +332,34 @@ public sealed partial class RunGrain(
                 $"{task.TaskId}: attempt {assignment.Attempt} placed on silo {placed.Silo}, slot {placed.Slot} (fence {assignment.Fence})");
             await SaveAsync().ConfigureAwait(true);
         }
+    }
+
+    /// <summary>Reserves a slot for <paramref name="grain"/> on an active silo; null when every slot is taken.</summary>
+    private Task<SlotReservation?> ReserveSlotAsync(GrainId grain)
+    {
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress);
+        return GrainFactory.GetGrain<ISlotRegistryGrain>(0).Reserve(grain, SiloSlotMetadata.Candidates(active, siloMetadata));
+    }
+
+    /// <summary>Gives back a slot reserved for a task whose start failed.</summary>
+    private async Task ReleaseSlotAsync(SlotReservation reserved)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ISlotRegistryGrain>(0).Release(reserved.Grain, reserved.Silo).ConfigureAwait(true);
+        }
+        catch (Exception e)
+        {
+            // The next placement of the same task finds the reservation and uses it.
+            LogPlacementFailed(Run.RunId, reserved.Grain.ToString(), e.Message);
+        }
+    }
+
+    /// <summary>No slot now: the timer tries again after one or two placement intervals.</summary>
+    private void Missed()
+    {
+        _placementMisses++;
+        _nextPlacement = Now + _policy.PlacementInterval * Math.Min(2, _placementMisses);
     }
 
     /// <summary>A keep-alive timer while the run is unfinished: it places ready tasks as slots free up and back-offs pass.</summary>

@@ -77,6 +77,9 @@ public static class SiloHost
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        // Placement retries log every attempt at information; the silo's start-up notes on server GC (off on purpose: 2-core nodes) are noise.
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
         builder.WebHost.UseUrls(options.Urls ?? "http://127.0.0.1:0");
         // Orleans gives each grain DeactivationTimeout to deactivate (a task grain drains in DrainTimeout); the host waits for all of it.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.DrainTimeout + TimeSpan.FromSeconds(20));
