@@ -191,7 +191,8 @@ public sealed partial class RunGrain(
         S.RunningOn.Remove(taskId);
         Emit(taskId, EventKinds.TaskReleased, $"{taskId} released by silo {silo}: {reason}");
         await SaveAsync().ConfigureAwait(true);
-        await PlaceReadyAsync().ConfigureAwait(true);
+        // Not placed in this call: the draining task grain waits for it, and a placement of the same grain waits for that one to go.
+        this.AsReference<IRunGrain>().Wake().Ignore();
         return true;
     }
 
@@ -204,14 +205,20 @@ public sealed partial class RunGrain(
         return true;
     }
 
-    /// <summary>Every running task whose silo membership no longer lists as active is lost (the run resumes after a restart, or after its silo died unseen).</summary>
+    /// <summary>
+    /// Every running task whose silo membership declared dead, or does not know (the run resumes after a restart, or
+    /// after its silo died unseen), is lost. A silo shutting down is not: it drains, and hands its tasks back.
+    /// </summary>
     private async Task ReconcileAsync()
     {
-        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToHashSet();
+        var members = membership.CurrentSnapshot.Members;
         var lost = false;
         foreach (var (taskId, silo) in S.RunningOn.ToList())
         {
-            if (!active.Contains(silo)) lost |= LoseTask(taskId, silo, "it is no longer a member of the cluster");
+            if (!members.TryGetValue(silo, out var member) || member.Status == SiloStatus.Dead)
+            {
+                lost |= LoseTask(taskId, silo, "it is no longer a member of the cluster");
+            }
         }
 
         // A task placed but not yet recorded on a silo cannot be told apart from one whose placement was lost; only recorded ones are checked.

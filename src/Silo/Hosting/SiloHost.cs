@@ -115,6 +115,11 @@ public static class SiloHost
                 o.ProbeTimeout = options.ProbeTimeout;
                 o.NumMissedProbesLimit = options.MissedProbesLimit;
             });
+            // After a silo dies, the directory holds its range for this long before another silo may activate the grains
+            // that lived there (default ~15 s more, measured here): the run, registry and index grains, so every failover
+            // waited for it. A zombie activation is harmless to us: its state writes fail on the etag, and its task writes
+            // on the fence.
+            silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = options.DirectoryLease);
             silo.Services.AddPlacementDirector<SlotPlacement, SlotPlacementDirector>();
             // Orleans' binary serializer for grain state (the default is Newtonsoft JSON with assembly-qualified type
             // names): the state types' [GenerateSerializer] ids are their stored format, as they are on the wire.

@@ -56,6 +56,12 @@ public sealed record SiloOptions
     /// <summary>Missed probes after which a silo suspects another (see <see cref="ProbeTimeout"/>).</summary>
     public int MissedProbesLimit { get; init; } = 2;
 
+    /// <summary>
+    /// How long, after a silo is declared dead, the grain directory keeps the grains it hosted from activating
+    /// elsewhere (Orleans' <c>RangeLeaseDuration</c>). Short, because nothing a stale activation writes is used.
+    /// </summary>
+    public TimeSpan DirectoryLease { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>On shutdown, how long running tasks get to reach their next checkpoint before they are stopped where they are.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(25);
 
