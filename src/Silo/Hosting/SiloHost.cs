@@ -64,6 +64,8 @@ public static class SiloHost
         // Before anything is opened: invalid limits stop the silo with their name and nothing touched.
         var limits = SiloLimitsConfiguration.Read(builder.Configuration);
         if (store.PostgresConnectionString is { } postgres) await OrleansPostgresSchema.ApplyAsync(postgres, cancellationToken).ConfigureAwait(false);
+        // Held for the host's life (it disposes it): one silo per SQLite store.
+        var storeLock = store.SqlitePath is { } sqlite ? SqliteStoreLock.Take(sqlite) : null;
 
         builder.Logging.ClearProviders();
         if (options.ConsoleLogging)
@@ -158,6 +160,7 @@ public static class SiloHost
 
         configureServices?.Invoke(services);
         var app = builder.Build();
+        if (storeLock is not null) app.Lifetime.ApplicationStopped.Register(storeLock.Dispose);
         app.MapSiloApi();
         // At the root, outside the API's group: scrapers need no token.
         app.MapPrometheusScrapingEndpoint(MetricsPath);

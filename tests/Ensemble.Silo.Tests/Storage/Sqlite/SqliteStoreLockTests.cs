@@ -1,0 +1,24 @@
+using Ensemble.Silo.Storage.Sqlite;
+
+namespace Ensemble.Silo.Tests.Storage.Sqlite;
+
+public sealed class SqliteStoreLockTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-lock-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void SecondHolder_IsRefused_NamingTheStoreAndTheHolder_UntilTheFirstLetsGo()
+    {
+        var database = Path.Combine(_directory, "store.db");
+        var first = SqliteStoreLock.Take(database);
+
+        var refused = Assert.Throws<IOException>(() => SqliteStoreLock.Take(database));
+
+        Assert.Contains($"--store sqlite:{database}: another silo (pid {Environment.ProcessId}) uses this store", refused.Message);
+        first.Dispose();
+        using var second = SqliteStoreLock.Take(database);
+        Assert.Equal($"{Environment.ProcessId}", File.ReadAllText(database + ".lock").Trim());
+    }
+}
