@@ -41,8 +41,9 @@ public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, 
 
         var running = new RunningAttempt(assignment, placement);
         running.Job = Task.Run(() => runner.RunAsync(assignment, placement.Slot, placement.Silo, running.Drain.Token, running.Stop.Token));
+        // A newer attempt in place of a superseded one goes on in the slot that one took.
+        if (_running is null) metrics.SlotTaken();
         _running = running;
-        metrics.SlotTaken();
         _watch ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions
         {
             DueTime = TimeSpan.FromMilliseconds(500), Period = TimeSpan.FromMilliseconds(500), KeepAlive = true,

@@ -80,19 +80,9 @@ public sealed partial class RunGrain(
         SetRun(RunState.Cancelled, null);
         Emit(null, EventKinds.RunCancelled, $"run '{run.RunId}' cancelled");
         await SaveAsync().ConfigureAwait(true);
-        foreach (var task in running)
-        {
-            try
-            {
-                await TaskGrainTypes.For(GrainFactory, task.Kind, run.RunId, task.TaskId).Stop(task.Fence, "the run was cancelled").ConfigureAwait(true);
-            }
-            catch (Exception e)
-            {
-                // The attempt also learns it from its next fenced call.
-                LogStopFailed(run.RunId, task.TaskId, e.Message);
-            }
-        }
-
+        // Told after this call, not within it: a draining task grain answers only once its attempt has handed the
+        // task back to this grain, and that hand-back would wait behind this call.
+        foreach (var task in running) _ = StopAttemptAsync(run.RunId, task);
         return Snapshot();
     }
 
@@ -151,16 +141,14 @@ public sealed partial class RunGrain(
     {
         ArgumentNullException.ThrowIfNull(completion);
         if (Current(taskId, fence) is not { } task) return false;
-        foreach (var artifact in completion.Artifacts)
+        // Every artifact is checked before any is recorded: a refused completion leaves nothing behind for the next write.
+        if (completion.Artifacts.FirstOrDefault(a => a.RunId != Run.RunId || a.TaskId != taskId) is { } foreign)
         {
-            if (artifact.RunId != Run.RunId || artifact.TaskId != taskId)
-            {
-                throw new ArgumentException($"artifact '{artifact.Name}' belongs to {artifact.RunId}:{artifact.TaskId}, not to {Run.RunId}:{taskId}",
-                    nameof(completion));
-            }
-
-            S.Artifacts[artifact.Name] = artifact;
+            throw new ArgumentException($"artifact '{foreign.Name}' belongs to {foreign.RunId}:{foreign.TaskId}, not to {Run.RunId}:{taskId}",
+                nameof(completion));
         }
+
+        foreach (var artifact in completion.Artifacts) S.Artifacts[artifact.Name] = artifact;
 
         Replace(task with { State = TaskState.Succeeded, ResultJson = completion.ResultJson, FinishedAt = Now, Silo = null });
         S.RunningOn.Remove(taskId);
@@ -191,7 +179,8 @@ public sealed partial class RunGrain(
         S.RunningOn.Remove(taskId);
         Emit(taskId, EventKinds.TaskReleased, $"{taskId} released by silo {silo}: {reason}");
         await SaveAsync().ConfigureAwait(true);
-        // Not placed in this call: the draining task grain waits for it, and a placement of the same grain waits for that one to go.
+        // Placed right after this call, not within it: the caller is the attempt's job on a draining silo, which the
+        // task grain's deactivation waits for, so a Start sent to that grain now would wait out the drain timeout.
         this.AsReference<IRunGrain>().Wake().Ignore();
         return true;
     }
@@ -203,6 +192,20 @@ public sealed partial class RunGrain(
         await SaveAsync().ConfigureAwait(true);
         await PlaceReadyAsync().ConfigureAwait(true);
         return true;
+    }
+
+    /// <summary>Tells the task grain running <paramref name="task"/> to stop its attempt; a failure is only logged.</summary>
+    private async Task StopAttemptAsync(string runId, TaskRecord task)
+    {
+        try
+        {
+            await TaskGrainTypes.For(GrainFactory, task.Kind, runId, task.TaskId).Stop(task.Fence, "the run was cancelled").ConfigureAwait(true);
+        }
+        catch (Exception e)
+        {
+            // The attempt also learns it from its next fenced call.
+            LogStopFailed(runId, task.TaskId, e.Message);
+        }
     }
 
     /// <summary>

@@ -49,6 +49,20 @@ internal sealed class ScriptedRunner : IAttemptRunner
             throw new TimeoutException($"no attempt started within {seconds} s");
         }
     }
+
+    /// <summary>The next attempt to start within <paramref name="seconds"/>, or null when none does (to show that nothing starts).</summary>
+    public async Task<StartedAttempt?> NextOrNoneAsync(double seconds)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        try
+        {
+            return await _started.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>One attempt a <see cref="ScriptedRunner"/> holds.</summary>

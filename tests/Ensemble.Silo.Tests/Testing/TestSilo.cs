@@ -3,6 +3,7 @@ using Ensemble.Silo.Hosting;
 using Ensemble.Silo.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 
 namespace Ensemble.Silo.Tests.Testing;
 
@@ -14,10 +15,16 @@ namespace Ensemble.Silo.Tests.Testing;
 internal sealed class TestSilo : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly int _slots;
+    private readonly Func<SiloOptions, SiloOptions>? _configure;
+    private bool _ownsDirectory = true;
+    private bool _disposed;
 
-    private TestSilo(WebApplication app, string directory, Uri address)
+    private TestSilo(WebApplication app, string directory, Uri address, int slots, Func<SiloOptions, SiloOptions>? configure)
     {
         _app = app;
+        _slots = slots;
+        _configure = configure;
         Directory = directory;
         Address = address;
         // Nothing drained: a test that drops an open event stream closes its connection at once.
@@ -46,13 +53,30 @@ internal sealed class TestSilo : IAsyncDisposable
     /// <summary>Its run catalog.</summary>
     public RunCatalog Runs => _app.Services.GetRequiredService<RunCatalog>();
 
+    /// <summary>Its address in the cluster (what membership, the slot registry and run grains know it by).</summary>
+    public SiloAddress SiloAddress => _app.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+
     /// <summary>
     /// Starts a silo with <paramref name="slots"/> slots; <paramref name="runner"/> replaces the real attempt runner
     /// (null: real training); <paramref name="configure"/> changes the options.
     /// </summary>
-    public static async Task<TestSilo> StartAsync(int slots = 1, IAttemptRunner? runner = null, Func<SiloOptions, SiloOptions>? configure = null)
+    public static Task<TestSilo> StartAsync(int slots = 1, IAttemptRunner? runner = null, Func<SiloOptions, SiloOptions>? configure = null) =>
+        StartOnAsync(System.IO.Directory.CreateTempSubdirectory("ensemble-silo-test-").FullName, slots, runner, configure);
+
+    /// <summary>
+    /// Stops this silo (its grains deactivate; running attempts drain) and starts a new one, a new member of a new
+    /// cluster, on the same directory (store and artifacts) with the same slots and options; <paramref name="runner"/>
+    /// replaces the attempt runner (null: real training). The new silo owns the directory from now on.
+    /// </summary>
+    public async Task<TestSilo> RestartAsync(IAttemptRunner? runner)
     {
-        var directory = System.IO.Directory.CreateTempSubdirectory("ensemble-silo-test-").FullName;
+        _ownsDirectory = false;
+        await DisposeAsync();
+        return await StartOnAsync(Directory, _slots, runner, _configure);
+    }
+
+    private static async Task<TestSilo> StartOnAsync(string directory, int slots, IAttemptRunner? runner, Func<SiloOptions, SiloOptions>? configure)
+    {
         var options = new SiloOptions
         {
             Store = $"sqlite:{Path.Combine(directory, "store.db")}",
@@ -83,7 +107,7 @@ internal sealed class TestSilo : IAsyncDisposable
         }
 
         var address = new Uri(SiloHost.ListeningAddress(app).AbsoluteUri.TrimEnd('/'));
-        return new TestSilo(app, directory, address);
+        return new TestSilo(app, directory, address, slots, configure);
     }
 
     /// <summary>Stops the silo (its grains deactivate; running attempts drain).</summary>
@@ -92,9 +116,13 @@ internal sealed class TestSilo : IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
+        // A restarted silo was disposed by RestartAsync; the test's own disposal of it is then a no-op.
+        if (_disposed) return;
+        _disposed = true;
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!_ownsDirectory) return;
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

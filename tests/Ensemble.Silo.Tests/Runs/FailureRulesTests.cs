@@ -1,6 +1,6 @@
-using Ensemble.Silo.Store;
+using Ensemble.Grains.Runs;
 
-namespace Ensemble.Silo.Tests.Store;
+namespace Ensemble.Silo.Tests.Runs;
 
 public sealed class FailureRulesTests
 {
