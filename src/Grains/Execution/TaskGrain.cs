@@ -1,6 +1,7 @@
 using Ensemble.Contracts.Grains;
 using Ensemble.Grains.Placement;
 using Ensemble.Grains.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -10,8 +11,8 @@ namespace Ensemble.Grains.Execution;
 /// Runs one task of a run as a long job (<see cref="ITaskGrain"/>), placed on a free slot. <see cref="Start"/>
 /// records the attempt's fence in the grain's state (a stale activation fails that write on the etag) and returns
 /// while the job runs off the grain scheduler; a keep-alive timer watches the job, and when it ends frees the slot
-/// and lets the grain go. On deactivation (the silo shutting down) the job stops at its next checkpoint and hands
-/// the task back.
+/// and lets the grain go. When the silo stops, <see cref="SiloDrain"/> has the job stop at its next checkpoint and
+/// hand the task back before any grain deactivates; a job still running on deactivation is drained the same way.
 /// </summary>
 [SlotPlacement]
 public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, IAttemptRunner runner, TaskExecutionOptions options,
@@ -19,6 +20,9 @@ public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, 
 {
     private RunningAttempt? _running;
     private IGrainTimer? _watch;
+    private SiloDrain? _drain;
+
+    private SiloDrain Drain => _drain ??= ServiceProvider.GetRequiredService<SiloDrain>();
 
     /// <inheritdoc/>
     public async Task<TaskPlacement> Start(TaskAssignment assignment)
@@ -31,7 +35,11 @@ public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, 
                 $"{assignment.RunId}/{assignment.TaskId}: fence {assignment.Fence} is older than the running attempt's ({current.Assignment.Fence})");
             // A newer attempt of the same task (the run lost track of this one): the old one stops and writes nothing more.
             await current.Stop.CancelAsync().ConfigureAwait(true);
+            Drain.Remove(current);
         }
+
+        // A stopping silo starts nothing: its run keeps the task ready and places it again, elsewhere or after a restart.
+        if (Drain.IsDraining) throw new NoFreeSlotException(this.GetGrainId().ToString());
 
         var reservation = await GrainFactory.GetGrain<ISlotRegistryGrain>(0).Find(this.GetGrainId()).ConfigureAwait(true);
         var placement = new TaskPlacement(options.SiloName, reservation?.Slot ?? 0, silo.SiloAddress);
@@ -44,6 +52,7 @@ public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, 
         // A newer attempt in place of a superseded one goes on in the slot that one took.
         if (_running is null) metrics.SlotTaken();
         _running = running;
+        Drain.Add(running);
         _watch ??= this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions
         {
             DueTime = TimeSpan.FromMilliseconds(500), Period = TimeSpan.FromMilliseconds(500), KeepAlive = true,
@@ -100,6 +109,7 @@ public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, 
         _watch = null;
         if (_running is not { } running) return;
         _running = null;
+        Drain.Remove(running);
         // A job that outlived the drain still holds the tokens; they go with it.
         if (running.Job.IsCompleted) running.Dispose();
         metrics.SlotFreed();

@@ -23,6 +23,12 @@ public sealed record ClusterStore(string? SqlitePath, string? PostgresConnection
             return new ClusterStore(Path.GetFullPath(path), null);
         }
 
+        if (!PostgresLocation.IsPostgres(location))
+        {
+            throw new ArgumentException(
+                $"store location '{PostgresLocation.Redact(location)}': expected sqlite:PATH or postgres://user:password@host:port/database");
+        }
+
         return new ClusterStore(null, PostgresLocation.ToConnectionString(location));
     }
 }

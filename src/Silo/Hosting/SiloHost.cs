@@ -144,6 +144,8 @@ public static class SiloHost
         var execution = new TaskExecutionOptions { SiloName = options.EffectiveSiloId, DrainTimeout = options.DrainTimeout };
         execution.Validate();
         services.AddSingleton(execution);
+        services.AddSingleton<SiloDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloDrain>());
         services.AddSingleton(new ArtifactStore(options.Artifacts, options.Clock));
         services.AddSingleton(new RunDataCache());
         services.AddSingleton<IAttemptRunner, AttemptRunner>();
