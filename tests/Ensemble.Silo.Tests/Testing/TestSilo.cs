@@ -48,9 +48,11 @@ internal sealed class TestSilo : IAsyncDisposable
 
     /// <summary>
     /// Starts a silo with <paramref name="slots"/> slots; <paramref name="runner"/> replaces the real attempt runner
-    /// (null: real training); <paramref name="configure"/> changes the options.
+    /// (null: real training); <paramref name="configure"/> changes the options; <paramref name="services"/> runs last
+    /// over the silo's services (a grain call filter, a log provider, a replaced service).
     /// </summary>
-    public static async Task<TestSilo> StartAsync(int slots = 1, IAttemptRunner? runner = null, Func<SiloOptions, SiloOptions>? configure = null)
+    public static async Task<TestSilo> StartAsync(int slots = 1, IAttemptRunner? runner = null, Func<SiloOptions, SiloOptions>? configure = null,
+        Action<IServiceCollection>? services = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("ensemble-silo-test-").FullName;
         var options = new SiloOptions
@@ -68,9 +70,10 @@ internal sealed class TestSilo : IAsyncDisposable
             ConsoleLogging = false,
         };
         if (configure is not null) options = configure(options);
-        var app = await SiloHost.BuildAsync(options, services =>
+        var app = await SiloHost.BuildAsync(options, collection =>
         {
-            if (runner is not null) services.AddSingleton(runner);
+            if (runner is not null) collection.AddSingleton(runner);
+            services?.Invoke(collection);
         }, CancellationToken.None);
         try
         {
