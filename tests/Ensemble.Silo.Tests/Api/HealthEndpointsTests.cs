@@ -99,6 +99,24 @@ public sealed class HealthEndpointsTests
     }
 
     [Fact]
+    public async Task Readyz_answers_503_in_time_when_the_ping_blocks_its_thread()
+    {
+        // A ping whose I/O is synchronous behind its async API (as SQLite's is) and hangs: on a stuck volume, or waiting out a lock.
+        await using var host = await StartAsync(new() { ReadyTimeout = TimeSpan.FromMilliseconds(200) }, _ => _ =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(3));
+            return Task.CompletedTask;
+        });
+        var asked = System.Diagnostics.Stopwatch.StartNew();
+
+        using var response = await host.Client.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("the silo is not ready: it did not answer within 0.2 s", (await response.ReadProblemAsync()).Error);
+        Assert.True(asked.Elapsed < TimeSpan.FromSeconds(2), $"answered after {asked.Elapsed}");
+    }
+
+    [Fact]
     public async Task Readyz_answers_503_naming_the_error_of_a_failing_ping_on_one_line()
     {
         await using var host = await StartAsync(null, _ => _ => Task.FromException(new InvalidOperationException("disk I/O error\non the volume")));

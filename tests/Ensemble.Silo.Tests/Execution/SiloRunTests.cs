@@ -87,15 +87,15 @@ public sealed class SiloRunTests
             Assert.Equal(artifacts["student-int8.onnx"].Size, parsed.Models.Single(m => m.Name == "student-int8").Bytes);
         }
 
-        // Every attempt's workspace is gone once its task succeeded; only blobs remain.
+        // Every slot is free again once each attempt is over (the last one tidies up after its run has succeeded), and
+        // every attempt's workspace is gone: only blobs remain.
+        await WaitForAsync(async () => (await silo.Grains.GetGrain<ISlotRegistryGrain>(0).List()).Count == 0);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(blobs.Root, "work"), "*", SearchOption.AllDirectories));
         var events = await silo.Runs.ReadEventsAsync(run.Run.RunId, 0, 10_000, CancellationToken.None);
         Assert.Equal(tasks.Count, events.Count(e => e.Kind == EventKinds.TaskPlaced));
         Assert.Equal(tasks.Count, events.Count(e => e.Kind == EventKinds.TaskStarted));
         Assert.Contains(events, e => e.Kind == EventKinds.TaskProgress && e.TaskId == "teacher/1" && e.DataJson!.Contains("\"epoch\":6", StringComparison.Ordinal));
         Assert.Equal(EventKinds.RunSucceeded, events[^1].Kind);
-        // Every slot is free again.
-        await WaitForAsync(async () => (await silo.Grains.GetGrain<ISlotRegistryGrain>(0).List()).Count == 0);
     }
 
     [Fact]
