@@ -30,8 +30,10 @@ internal static partial class HealthEndpoints
         try
         {
             // WaitAsync as well as the token: a check stuck in a call that ignores cancellation still gets its answer in time.
-            var problem = await readiness.ProblemAsync(timeout.Token).WaitAsync(options.ReadyTimeout, options.Clock, context.RequestAborted)
-                .ConfigureAwait(false);
+            // Off the request's thread: a check that blocks it (the SQLite ping does its I/O synchronously behind its async
+            // API) would otherwise hold the answer until it returned, however long that is.
+            var problem = await Task.Run(() => readiness.ProblemAsync(timeout.Token), CancellationToken.None)
+                .WaitAsync(options.ReadyTimeout, options.Clock, context.RequestAborted).ConfigureAwait(false);
             if (problem is null) return Results.Text("ready\n", "text/plain");
             reason = problem;
         }

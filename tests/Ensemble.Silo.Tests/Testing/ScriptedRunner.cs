@@ -63,6 +63,23 @@ internal sealed class ScriptedRunner : IAttemptRunner
             return null;
         }
     }
+
+    /// <summary>
+    /// The attempt of <paramref name="taskId"/> of <paramref name="runId"/> that is started and not yet ended, within
+    /// <paramref name="seconds"/> (whatever else started meanwhile, in this or another run).
+    /// </summary>
+    public async Task<StartedAttempt> AttemptOfAsync(string runId, string taskId, double seconds = 20)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
+        while (true)
+        {
+            var held = All.FirstOrDefault(a => a.Assignment.RunId == runId && a.Assignment.TaskId == taskId
+                && !a.Outcome.Task.IsCompleted && !a.Ended.Task.IsCompleted);
+            if (held is not null) return held;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no attempt of {runId}/{taskId} started within {seconds} s");
+            await Task.Delay(20);
+        }
+    }
 }
 
 /// <summary>One attempt a <see cref="ScriptedRunner"/> holds.</summary>

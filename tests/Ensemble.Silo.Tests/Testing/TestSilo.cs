@@ -58,10 +58,12 @@ internal sealed class TestSilo : IAsyncDisposable
 
     /// <summary>
     /// Starts a silo with <paramref name="slots"/> slots; <paramref name="runner"/> replaces the real attempt runner
-    /// (null: real training); <paramref name="configure"/> changes the options.
+    /// (null: real training); <paramref name="configure"/> changes the options; <paramref name="services"/> runs last
+    /// over the silo's services (a grain call filter, a log provider, a replaced service).
     /// </summary>
-    public static Task<TestSilo> StartAsync(int slots = 1, IAttemptRunner? runner = null, Func<SiloOptions, SiloOptions>? configure = null) =>
-        StartOnAsync(System.IO.Directory.CreateTempSubdirectory("ensemble-silo-test-").FullName, slots, runner, configure);
+    public static Task<TestSilo> StartAsync(int slots = 1, IAttemptRunner? runner = null, Func<SiloOptions, SiloOptions>? configure = null,
+        Action<IServiceCollection>? services = null) =>
+        StartOnAsync(System.IO.Directory.CreateTempSubdirectory("ensemble-silo-test-").FullName, slots, runner, configure, services);
 
     /// <summary>
     /// Stops this silo (its grains deactivate; running attempts drain) and starts a new one, a new member of a new
@@ -72,10 +74,11 @@ internal sealed class TestSilo : IAsyncDisposable
     {
         _ownsDirectory = false;
         await DisposeAsync();
-        return await StartOnAsync(Directory, _slots, runner, _configure);
+        return await StartOnAsync(Directory, _slots, runner, _configure, services: null);
     }
 
-    private static async Task<TestSilo> StartOnAsync(string directory, int slots, IAttemptRunner? runner, Func<SiloOptions, SiloOptions>? configure)
+    private static async Task<TestSilo> StartOnAsync(string directory, int slots, IAttemptRunner? runner, Func<SiloOptions, SiloOptions>? configure,
+        Action<IServiceCollection>? services)
     {
         var options = new SiloOptions
         {
@@ -92,9 +95,10 @@ internal sealed class TestSilo : IAsyncDisposable
             ConsoleLogging = false,
         };
         if (configure is not null) options = configure(options);
-        var app = await SiloHost.BuildAsync(options, services =>
+        var app = await SiloHost.BuildAsync(options, collection =>
         {
-            if (runner is not null) services.AddSingleton(runner);
+            if (runner is not null) collection.AddSingleton(runner);
+            services?.Invoke(collection);
         }, CancellationToken.None);
         try
         {
