@@ -22,32 +22,19 @@ public sealed class SqliteStoreLock : IDisposable
         {
             var held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             held.SetLength(0);
+            // Its pid, for a person looking at the file.
             using (var writer = new StreamWriter(held, leaveOpen: true)) writer.Write($"{Environment.ProcessId}\n");
             held.Flush(flushToDisk: true);
             return new SqliteStoreLock(held);
         }
         catch (IOException e)
         {
-            var holder = TryRead(path);
             throw new IOException(
-                $"--store sqlite:{databasePath}: another silo{(holder is null ? "" : $" (pid {holder})")} uses this store ({path} is locked); " +
-                "a SQLite store serves one silo: stop it, or give this one another --store (or --home)", e);
+                $"--store sqlite:{databasePath}: another silo uses this store ({path} is locked); a SQLite store serves one silo: " +
+                "stop it, or give this one another --store (or --home)", e);
         }
     }
 
     /// <inheritdoc/>
     public void Dispose() => _lock.Dispose();
-
-    private static string? TryRead(string path)
-    {
-        try
-        {
-            using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-            return reader.ReadLine()?.Trim() is { Length: > 0 } pid ? pid : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
 }
