@@ -49,7 +49,8 @@ def http(url, method="GET", body=None, content_type=None, timeout=30):
     if content_type:
         request.add_header("Content-Type", content_type)
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        return response.status, json.loads(response.read() or b"null")
+        body = response.read()
+        return response.status, json.loads(body) if body and response.headers.get_content_type() == "application/json" else body
 
 
 class Silo:
@@ -67,6 +68,7 @@ class Silo:
                     return
             except Exception:
                 time.sleep(0.3)
+        self.stop(signal.SIGKILL)
         raise RuntimeError(f"{name} did not get ready")
 
     def stop(self, sig=signal.SIGTERM):
@@ -87,7 +89,13 @@ class Cluster:
         psql(admin, f"CREATE DATABASE {self.database}")
         self.store = connection(admin, self.database)
         self.artifacts = os.path.join(WORK, name, "artifacts")
-        self.silos = [Silo(f"{name}-{i}", self.store, self.artifacts, threads, slots) for i in range(silos)]
+        self.silos = []
+        try:
+            for i in range(silos):
+                self.silos.append(Silo(f"{name}-{i}", self.store, self.artifacts, threads, slots))
+        except Exception:
+            self.close()
+            raise
         wait(lambda: sum(s["alive"] and s["slots"] > 0 for s in http(self.silos[0].url + "/api/v1/silos")[1]) >= silos, 30, "silos up")
 
     def api(self, path, **kw):
@@ -152,11 +160,15 @@ def read_events(cluster, run_id):
         if silo.process.poll() is not None:
             continue
         out = []
+        deadline = time.time() + 3
         try:
+            # A running run's stream stays open (events, keep-alives): read what comes for a few seconds.
             with urllib.request.urlopen(silo.url + f"/api/v1/runs/{run_id}/events", timeout=3) as response:
                 for line in response:
                     if line.startswith(b"data: "):
                         out.append(json.loads(line[6:]))
+                    if time.time() > deadline:
+                        break
         except Exception:
             pass
         return out
@@ -184,7 +196,7 @@ def teachers(admin):
 
 
 def failover(admin, kills, sig, label):
-    cluster = Cluster(admin, f"failover-{label}", 2, threads=1)
+    cluster = Cluster(admin, f"failover-{label.replace(' ', '').replace('-', '')}", 2, threads=1)
     times = []
     try:
         for n in range(kills):
