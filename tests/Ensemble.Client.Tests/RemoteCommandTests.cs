@@ -31,7 +31,7 @@ public sealed class RemoteCommandTests : IDisposable
         Assert.Contains("teacher/1", submitted.StdOut);
         Assert.Contains("epoch 4/4", submitted.StdOut);
         Assert.Contains("student vs baseline:", submitted.StdOut);
-        var runId = (await silo.Store.ListRunsAsync(1, CancellationToken.None)).Single().RunId;
+        var runId = (await silo.Runs.ListAsync(1, CancellationToken.None)).Single().Run.RunId;
         Assert.Contains($"submitted run {runId}", submitted.StdOut);
 
         var status = CliProcess.Run(env, "status", runId, "--json");

@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
-using Ensemble.Silo.Store;
+using System.Text.RegularExpressions;
+using Ensemble.Client.Embedded;
+using Ensemble.Contracts.Runs;
 
 namespace Ensemble.Client.Tests;
 
@@ -92,18 +95,82 @@ public sealed class RunCommandTests : IDisposable
         .Replace("train_per_class: 100", "train_per_class: 600").Replace("hidden: [32]", "hidden: [512, 512]").Replace("batch_size: 64", "batch_size: 16"));
 
     [Fact]
-    public async Task Run_CtrlC_StopsPromptly_AndSaysHowToResume()
+    public async Task Run_CtrlC_StopsPromptly_SaysHowToResume_AndTheSameCommandResumesFromTheCheckpoint()
     {
-        using var run = CliProcess.Start(new Dictionary<string, string?>(), "run", SlowSpec(), "--home", Home, "--out", Path.Combine(_directory, "out"));
-        var stderr = run.StandardError.ReadToEndAsync();
-        while (await run.StandardOutput.ReadLineAsync() is { } line && !line.Contains("epoch 1/4"))
+        var spec = SlowSpec();
+        var output = Path.Combine(_directory, "out");
+        string runId;
+        using (var first = CliProcess.Start(new Dictionary<string, string?>(), "run", spec, "--home", Home, "--out", output))
         {
+            var stderr = first.StandardError.ReadToEndAsync();
+            while (await first.StandardOutput.ReadLineAsync() is { } line && !line.Contains("epoch 1/4"))
+            {
+            }
+
+            Signals.Send(first.Id, Signals.Interrupt);
+            Assert.True(first.WaitForExit(TimeSpan.FromSeconds(20)), "still running 20 s after Ctrl-C");
+            Assert.Equal(130, first.ExitCode);
+            var saved = Regex.Match(await stderr, $@"run (resume-[0-9a-f]{{8}}) is saved in {Regex.Escape(Home)}; run the same command again to resume it");
+            Assert.True(saved.Success, await stderr);
+            runId = saved.Groups[1].Value;
         }
 
-        Signals.Send(run.Id, Signals.Interrupt);
-        Assert.True(run.WaitForExit(TimeSpan.FromSeconds(20)), "still running 20 s after Ctrl-C");
-        Assert.Equal(130, run.ExitCode);
-        Assert.Matches($@"run resume-[0-9a-f]{{8}} is saved in {Home}; run the same command again to resume it", await stderr);
+        // The same command takes the run up again: teacher/0, handed back when the first process drained, is placed again
+        // as the same attempt (an interruption costs none) and trains on from its checkpoint rather than from epoch 1.
+        // The run's events are replayed first, so the new attempt is what follows the hand-back.
+        using var again = CliProcess.Start(new Dictionary<string, string?>(), "run", spec, "--home", Home, "--out", output, "--json");
+        try
+        {
+            await AssertResumesFromTheCheckpointAsync(again, runId);
+            Signals.Send(again.Id, Signals.Interrupt);
+            Assert.True(again.WaitForExit(TimeSpan.FromSeconds(20)), "still running 20 s after the second Ctrl-C");
+            Assert.Equal(130, again.ExitCode);
+        }
+        finally
+        {
+            if (!again.HasExited) again.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static async Task AssertResumesFromTheCheckpointAsync(Process again, string runId)
+    {
+        _ = again.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var seen = new List<string>();
+        string? note = null;
+        var handedBack = false;
+        string? placedAgain = null;
+        int? resumedAt = null;
+        while (resumedAt is null && await again.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+        {
+            seen.Add(line);
+            using var json = JsonDocument.Parse(line);
+            var e = json.RootElement;
+            if (e.TryGetProperty("note", out var text)) note ??= text.GetString();
+            if (!e.TryGetProperty("kind", out var kind) || !e.TryGetProperty("task_id", out var task) || task.ValueKind != JsonValueKind.String
+                || task.GetString() != "teacher/0")
+            {
+                continue;
+            }
+
+            switch (kind.GetString())
+            {
+                case "task-released":
+                    handedBack = true;
+                    break;
+                case "task-placed" when handedBack:
+                    placedAgain ??= e.GetProperty("message").GetString();
+                    break;
+                case "task-progress" when handedBack && e.GetProperty("data").TryGetProperty("epoch", out var epoch):
+                    resumedAt = epoch.GetInt32();
+                    break;
+            }
+        }
+
+        Assert.True(resumedAt is not null, "teacher/0 was not handed back, or never trained again:\n" + string.Join('\n', seen));
+        Assert.StartsWith($"resuming run {runId} ('resume'): ", note);
+        Assert.Contains("teacher/0: attempt 1 placed", placedAgain);
+        Assert.InRange(resumedAt.Value, 2, 4);
     }
 
     [Fact]
@@ -123,7 +190,7 @@ public sealed class RunCommandTests : IDisposable
             }
 
             Assert.True(line is not null, "teacher/0 never succeeded:\n" + string.Join('\n', seen));
-            first.Kill(entireProcessTree: true); // a crash: no drain, the lease is left behind
+            first.Kill(entireProcessTree: true); // a crash: no drain, the running task stays recorded on a silo that is gone
             first.WaitForExit();
         }
 
@@ -132,11 +199,10 @@ public sealed class RunCommandTests : IDisposable
         Assert.Matches(@"resuming run resume-[0-9a-f]{8} \('resume'\): [1-6] of 7 tasks already done", stdout);
         Assert.True(File.Exists(Path.Combine(output, "student.safetensors")));
 
-        await using var store = TaskStoreFactory.Open($"sqlite:{Path.Combine(Home, "store.db")}", new TaskStoreOptions());
-        var runs = await store.ListRunsAsync(10, CancellationToken.None);
-        var run = Assert.Single(runs);
-        Assert.Equal(RunState.Succeeded, run.State);
-        var tasks = await store.GetTasksAsync(run.RunId, CancellationToken.None);
-        Assert.Equal(1, tasks.Single(t => t.TaskId == "teacher/0").Attempt);
+        // The home's silo again, here, to read what the two runs of the command left.
+        await using var silo = await EmbeddedSilo.StartAsync(Home, slots: 1, threads: 1, CancellationToken.None);
+        var run = Assert.Single(await silo.Runs.ListAsync(10, CancellationToken.None));
+        Assert.Equal(RunState.Succeeded, run.Run.State);
+        Assert.Equal(1, run.Tasks.Single(t => t.TaskId == "teacher/0").Attempt);
     }
 }

@@ -1,11 +1,14 @@
 using Ensemble.Silo.Hosting;
-using Ensemble.Silo.Store;
+using Ensemble.Silo.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ensemble.Client.Tests;
 
-/// <summary>A real silo in the test process (SQLite in a temp directory, a loopback port) for the CLI to talk to.</summary>
+/// <summary>
+/// A real silo in the test process for the CLI to talk to: a one-silo Orleans cluster on free loopback ports, its
+/// grain state in SQLite in a temp directory, its API on a loopback port.
+/// </summary>
 internal sealed class TestSilo : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -16,12 +19,12 @@ internal sealed class TestSilo : IAsyncDisposable
         _app = app;
         _directory = directory;
         Url = url;
-        Store = app.Services.GetRequiredService<ITaskStore>();
+        Runs = app.Services.GetRequiredService<RunCatalog>();
     }
 
     public string Url { get; }
 
-    public ITaskStore Store { get; }
+    public RunCatalog Runs { get; }
 
     /// <summary>Starts a silo; <paramref name="slots"/> 0 serves the API only, so submitted runs stay queued.</summary>
     public static async Task<TestSilo> StartAsync(string? token = null, int slots = 1)
@@ -32,6 +35,8 @@ internal sealed class TestSilo : IAsyncDisposable
             Store = $"sqlite:{Path.Combine(directory, "store.db")}",
             Artifacts = Path.Combine(directory, "artifacts"),
             Urls = "http://127.0.0.1:0",
+            SiloPort = 0,
+            GatewayPort = 0,
             Token = token,
             Slots = slots,
             Threads = 1,
@@ -42,7 +47,7 @@ internal sealed class TestSilo : IAsyncDisposable
         return new TestSilo(app, directory, url);
     }
 
-    public async Task<int> RunCountAsync() => (await Store.ListRunsAsync(1000, CancellationToken.None)).Count;
+    public async Task<int> RunCountAsync() => (await Runs.ListAsync(1000, CancellationToken.None)).Count;
 
     public async ValueTask DisposeAsync()
     {

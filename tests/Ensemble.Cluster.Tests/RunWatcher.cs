@@ -63,15 +63,50 @@ internal sealed class RunWatcher(Uri silo) : IDisposable
                 run = await RunAsync(runId);
                 if (condition(run)) return run;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // The silo being asked may be the one a test just stopped; the caller's next silo answers.
+                // The silo being asked may be the one a test just stopped, or busy failing over; the next poll answers.
             }
 
             await Task.Delay(250);
         }
 
         throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds} s; last state: {run}");
+    }
+
+    /// <summary>Cancels the run; returns it as the API answered.</summary>
+    public async Task<JsonElement> CancelAsync(string runId)
+    {
+        using var response = await _http.PostAsync($"/api/v1/runs/{runId}/cancel", content: null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"cancel: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    /// <summary>The silos the cluster knows (<c>GET /api/v1/silos</c>).</summary>
+    public async Task<JsonElement> SilosAsync() => JsonDocument.Parse(await _http.GetStringAsync("/api/v1/silos")).RootElement;
+
+    /// <summary>Polls until <paramref name="count"/> silos are alive with their slots advertised.</summary>
+    public async Task WaitForSilosAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var silos = await SilosAsync();
+                last = silos.ToString();
+                if (silos.EnumerateArray().Count(s => s.GetProperty("alive").GetBoolean() && s.GetProperty("slots").GetInt32() > 0) >= count) return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"{count} live silos did not show within {timeout.TotalSeconds} s; last: {last}");
     }
 
     /// <summary>The state of <paramref name="taskId"/> in <paramref name="run"/>.</summary>

@@ -39,7 +39,7 @@ internal sealed partial class SiloProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts a silo on a free loopback port and waits until <c>/healthz</c> answers.</summary>
-    public static async Task<SiloProcess> StartAsync(string id, string store, string artifacts, double leaseSeconds, params string[] extra)
+    public static async Task<SiloProcess> StartAsync(string id, string store, string artifacts, params string[] extra)
     {
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
@@ -52,7 +52,9 @@ internal sealed partial class SiloProcess : IDisposable
         foreach (var argument in new[]
                  {
                      CliPath(), "silo", "--store", store, "--artifacts", artifacts, "--urls", url.ToString().TrimEnd('/'), "--id", id,
-                     "--lease-seconds", leaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--threads", "1",
+                     "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--advertise", "127.0.0.1",
+                     "--threads", "1",
                  }.Concat(extra))
         {
             info.ArgumentList.Add(argument);
@@ -107,6 +109,18 @@ internal sealed partial class SiloProcess : IDisposable
     }
 
     /// <summary>Waits for it to exit; false on timeout.</summary>
+    /// <summary>Freezes the process (SIGSTOP), as a hung node: it neither answers nor writes until <see cref="Thaw"/>.</summary>
+    public void Freeze()
+    {
+        if (SendSignal(_process.Id, 19) != 0) throw new InvalidOperationException($"kill(SIGSTOP) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Lets a frozen process go on (SIGCONT).</summary>
+    public void Thaw()
+    {
+        if (SendSignal(_process.Id, 18) != 0) throw new InvalidOperationException($"kill(SIGCONT) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     public Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);

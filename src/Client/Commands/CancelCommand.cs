@@ -5,7 +5,7 @@ using Ensemble.Contracts.Api;
 
 namespace Ensemble.Client.Commands;
 
-/// <summary><c>ensemble cancel ID</c>: cancels a run; its running tasks stop at their next lease renewal.</summary>
+/// <summary><c>ensemble cancel ID</c>: cancels a run; its running tasks are told to stop, and do at their next check.</summary>
 public static class CancelCommand
 {
     /// <summary>Builds the command and its options.</summary>

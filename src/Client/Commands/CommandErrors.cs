@@ -57,7 +57,7 @@ internal static class CommandErrors
                 Console.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.BadInput;
             case DbException:
-                Console.Error.WriteLine($"error: task store: {e.Message}");
+                Console.Error.WriteLine($"error: cluster store: {e.Message}");
                 return ExitCodes.Unreachable;
             // libtorch's own errors reach .NET as ExternalException.
             case TorchLoadException or ExternalException or IOException:

@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>The input was invalid: an option, a spec, a missing dataset, an unknown run, an unwritable output directory.</summary>
     public const int BadInput = 2;
 
-    /// <summary>The silo could not be reached (nothing listening, name unresolved, no answer in time), or its task store could not.</summary>
+    /// <summary>The silo could not be reached (nothing listening, name unresolved, no answer in time), or the cluster's store could not.</summary>
     public const int Unreachable = 3;
 
     /// <summary>The silo refused the API token (401/403): set <c>ENSEMBLE_TOKEN</c>.</summary>

@@ -68,7 +68,7 @@ public static class StatusCommand
         text.AppendLine(culture, $"{"task".PadRight(width)}  {"state",-9}  attempt  silo              progress");
         foreach (var (task, line) in run.Tasks.Zip(progress.Tasks))
         {
-            if (task.Progress is { } p) progress.Apply(new RunEventView(0, run.Id, now, task.Id, Silo.Store.EventKinds.TaskProgress, "", p));
+            if (task.Progress is { } p) progress.Apply(new RunEventView(0, run.Id, now, task.Id, Contracts.Runs.EventKinds.TaskProgress, "", p));
             line.State = task.State.ToWire();
             var detail = task.State switch
             {
@@ -76,7 +76,7 @@ public static class StatusCommand
                 ApiTaskState.Running => TaskLineText.Detail(line, now),
                 _ => task.FinishedAt is { } f && task.StartedAt is { } s ? $"took {TaskLineText.Duration(f - s)}" : "",
             };
-            text.AppendLine(culture, $"{task.Id.PadRight(width)}  {task.State.ToWire(),-9}  {$"{task.Attempt}/{task.MaxAttempts}",-7}  {task.LeaseOwner ?? "-",-16}  {detail}");
+            text.AppendLine(culture, $"{task.Id.PadRight(width)}  {task.State.ToWire(),-9}  {$"{task.Attempt}/{task.MaxAttempts}",-7}  {task.Silo ?? "-",-16}  {detail}");
         }
 
         return text.ToString();

@@ -1,15 +1,17 @@
 using Ensemble.Client.Remote;
+using Ensemble.Contracts.Runs;
 using Ensemble.Silo.Hosting;
-using Ensemble.Silo.Store;
+using Ensemble.Silo.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ensemble.Client.Embedded;
 
 /// <summary>
-/// The silo <c>ensemble run</c> starts in its own process: SQLite and artifacts under the home directory
-/// (<c>./.ensemble</c>), its API on a loopback port only this process uses. Its id is fixed, so after a crash the next
-/// <c>ensemble run</c> takes back the unfinished run's leases at once instead of waiting for them to lapse.
+/// The silo <c>ensemble run</c> starts in its own process: a one-silo Orleans cluster on loopback (free ports), its
+/// grain state in SQLite and its artifacts under the home directory (<c>./.ensemble</c>), its API on a loopback port
+/// only this process uses. After a crash the next <c>ensemble run</c> finds the unfinished run's tasks recorded on a
+/// silo that is no longer a member, and places them again at once, from their newest checkpoints.
 /// </summary>
 public sealed class EmbeddedSilo : IAsyncDisposable
 {
@@ -22,16 +24,16 @@ public sealed class EmbeddedSilo : IAsyncDisposable
     {
         _app = app;
         Connection = connection;
-        Store = app.Services.GetRequiredService<ITaskStore>();
+        Runs = app.Services.GetRequiredService<RunCatalog>();
     }
 
     /// <summary>Where its API listens.</summary>
     public SiloConnection Connection { get; }
 
-    /// <summary>Its task store.</summary>
-    public ITaskStore Store { get; }
+    /// <summary>Its runs.</summary>
+    public RunCatalog Runs { get; }
 
-    /// <summary>The store file under <paramref name="home"/>.</summary>
+    /// <summary>The grain-state file under <paramref name="home"/>.</summary>
     public static string StorePath(string home) => Path.Combine(home, "store.db");
 
     /// <summary>Starts a silo over <paramref name="home"/> with <paramref name="slots"/> task slots.</summary>
@@ -46,6 +48,8 @@ public sealed class EmbeddedSilo : IAsyncDisposable
             Slots = slots,
             Threads = threads,
             Urls = "http://127.0.0.1:0",
+            SiloPort = 0,
+            GatewayPort = 0,
             // Ctrl-C should not keep the user waiting: a task gets a few seconds to reach its checkpoint, and resumes from it next time.
             DrainTimeout = TimeSpan.FromSeconds(5),
             ConsoleLogging = false,
@@ -66,11 +70,11 @@ public sealed class EmbeddedSilo : IAsyncDisposable
     /// <summary>The newest run of <paramref name="specJson"/> (canonical) that has not finished, or null.</summary>
     public async Task<RunRecord?> FindUnfinishedAsync(string specJson, CancellationToken cancellationToken)
     {
-        var runs = await Store.ListRunsAsync(1000, cancellationToken).ConfigureAwait(false);
-        return runs.FirstOrDefault(r => r.SpecJson == specJson && r.State is RunState.Queued or RunState.Running);
+        var runs = await Runs.ListAsync(1000, cancellationToken).ConfigureAwait(false);
+        return runs.Select(r => r.Run).FirstOrDefault(r => r.SpecJson == specJson && r.State is RunState.Queued or RunState.Running);
     }
 
-    /// <summary>Stops the silo: running tasks get the drain time to reach their checkpoint, then hand their leases back.</summary>
+    /// <summary>Stops the silo: running tasks get the drain time to reach their checkpoint, then are handed back to their runs.</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);

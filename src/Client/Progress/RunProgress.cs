@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Ensemble.Contracts.Api;
-using Ensemble.Silo.Store;
+using Ensemble.Contracts.Runs;
 
 namespace Ensemble.Client.Progress;
 
@@ -38,7 +38,7 @@ public sealed class RunProgress
         task.Message = e.Message;
         switch (e.Kind)
         {
-            case EventKinds.TaskClaimed:
+            case EventKinds.TaskPlaced:
                 task.State = "running";
                 task.Attempt++;
                 break;
@@ -71,7 +71,7 @@ public sealed class RunProgress
             case EventKinds.TaskFailed:
                 task.State = "failed";
                 break;
-            case EventKinds.TaskReleased or EventKinds.LeaseExpired:
+            case EventKinds.TaskReleased or EventKinds.TaskLost:
                 task.State = "ready";
                 break;
             case EventKinds.RunCancelled:

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ensemble.Contracts.Api;
-using Ensemble.Silo.Store;
+using Ensemble.Contracts.Runs;
 
 namespace Ensemble.Client.Remote;
 

@@ -8,7 +8,7 @@ namespace Ensemble.Contracts.Api;
 /// <param name="StartedAt">When it started.</param>
 /// <param name="HeartbeatAt">Its last heartbeat.</param>
 /// <param name="Stopped">True once it shut down cleanly.</param>
-/// <param name="Alive">Not stopped, and its last heartbeat is recent (within the silo's alive window).</param>
-/// <param name="RunningTasks">The tasks it holds leases on, as <c>run-id:task-id</c>.</param>
+/// <param name="Alive">Membership lists it as active.</param>
+/// <param name="RunningTasks">The tasks running on its slots, as <c>run-id:task-id</c>.</param>
 public sealed record SiloView(string Id, string Host, string? Url, int Slots, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt,
     bool Stopped, bool Alive, IReadOnlyList<string> RunningTasks);

@@ -7,17 +7,16 @@ namespace Ensemble.Contracts.Api;
 /// <param name="Kind">What it does: <c>teacher</c>, <c>cluster</c>, <c>specialist</c>, <c>aggregate</c>, <c>distill</c>, <c>report</c>, …</param>
 /// <param name="Index">The member or specialist index; 0 for single tasks.</param>
 /// <param name="State">Where it is.</param>
-/// <param name="Attempt">Attempts started so far (0 before the first claim).</param>
+/// <param name="Attempt">Attempts started so far (0 before the first).</param>
 /// <param name="MaxAttempts">Attempts allowed.</param>
-/// <param name="LeaseOwner">The silo holding its lease, while running; otherwise null.</param>
-/// <param name="LeaseExpiresAt">When that lease lapses unless renewed; otherwise null.</param>
-/// <param name="NotBefore">Its earliest next claim (retry back-off); otherwise null.</param>
+/// <param name="Silo">The silo running it, while running; otherwise null.</param>
+/// <param name="NotBefore">Its earliest next start (retry back-off); otherwise null.</param>
 /// <param name="Progress">The last progress the running attempt reported (a JSON object), or null.</param>
 /// <param name="Result">The result recorded when it succeeded (a JSON object), or null.</param>
 /// <param name="Error">The last failed attempt's error, or null.</param>
-/// <param name="StartedAt">When the current or last attempt was claimed, or null.</param>
+/// <param name="StartedAt">When the current or last attempt started, or null.</param>
 /// <param name="FinishedAt">When it reached a final state, or null.</param>
 /// <param name="DependsOn">The ids of the tasks it waits for.</param>
 public sealed record TaskView(string Id, string Kind, int Index, ApiTaskState State, int Attempt, int MaxAttempts,
-    string? LeaseOwner, DateTimeOffset? LeaseExpiresAt, DateTimeOffset? NotBefore, JsonElement? Progress, JsonElement? Result,
+    string? Silo, DateTimeOffset? NotBefore, JsonElement? Progress, JsonElement? Result,
     string? Error, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<string> DependsOn);

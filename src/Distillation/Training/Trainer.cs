@@ -52,10 +52,10 @@ public sealed class Trainer
         return ModelFactory.Create(_spec, train.ExampleShape, train.ClassCount, _device);
     }
 
-    /// <summary>Builds the optimizer the options describe over <paramref name="model"/>'s parameters (TorchSharp's SGD or AdamW).</summary>
+    /// <summary>Builds the optimizer the options describe over <paramref name="model"/>'s parameters (TorchSharp's SGD with its scalars held, see Training.SGD; or TorchSharp's AdamW).</summary>
     public OptimizerHelper CreateOptimizer(nn.Module<Tensor, Tensor> model) => _options.Optimizer switch
     {
-        OptimizerKind.Sgd => optim.SGD(model.parameters(), _options.LearningRate, _options.Momentum, weight_decay: _options.WeightDecay, nesterov: _options.Nesterov),
+        OptimizerKind.Sgd => new SGD(model.parameters(), _options.LearningRate, _options.Momentum, _options.WeightDecay, _options.Nesterov),
         OptimizerKind.AdamW => optim.AdamW(model.parameters(), _options.LearningRate, weight_decay: _options.WeightDecay),
         _ => throw new ArgumentOutOfRangeException(nameof(model), _options.Optimizer, "unknown optimizer"),
     };

@@ -15,10 +15,7 @@ public sealed record ApiOptions
     /// <summary>How long an event stream may stay silent before it sends a <c>: keep-alive</c> comment. Default 15 s.</summary>
     public TimeSpan EventKeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>A silo that has not sent a heartbeat for longer than this is reported as not alive. Default 30 s.</summary>
-    public TimeSpan SiloAliveWindow { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long <c>/readyz</c> waits for the store to answer before it reports it unreachable. Default 2 s.</summary>
+    /// <summary>How long <c>/readyz</c> waits for the silo's checks (membership, grain storage) before it reports not ready. Default 2 s.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>The clock for silo liveness and stream timing.</summary>
@@ -32,7 +29,6 @@ public sealed record ApiOptions
         if (MaxRequestBodyBytes < 1) yield return $"MaxRequestBodyBytes must be >= 1, got {MaxRequestBodyBytes}";
         if (EventPollInterval <= TimeSpan.Zero) yield return $"EventPollInterval must be positive, got {EventPollInterval}";
         if (EventKeepAliveInterval <= TimeSpan.Zero) yield return $"EventKeepAliveInterval must be positive, got {EventKeepAliveInterval}";
-        if (SiloAliveWindow <= TimeSpan.Zero) yield return $"SiloAliveWindow must be positive, got {SiloAliveWindow}";
         if (ReadyTimeout <= TimeSpan.Zero) yield return $"ReadyTimeout must be positive, got {ReadyTimeout}";
     }
 }

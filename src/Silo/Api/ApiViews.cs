@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Ensemble.Contracts.Api;
 using Ensemble.Contracts.Specs;
-using Ensemble.Silo.Store;
+using Ensemble.Contracts.Runs;
 
 namespace Ensemble.Silo.Api;
 
-/// <summary>Maps the store's records to the API's wire types (<see cref="Ensemble.Contracts.Api"/>).</summary>
+/// <summary>Maps the grains' run records to the API's wire types (<see cref="Ensemble.Contracts.Api"/>).</summary>
 public static class ApiViews
 {
     /// <summary>The wire state of <paramref name="state"/>.</summary>
@@ -31,29 +31,38 @@ public static class ApiViews
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "unknown task state"),
     };
 
-    /// <summary>The list entry for <paramref name="run"/>, counting <paramref name="tasks"/> by state.</summary>
-    public static RunSummary Summary(RunRecord run, IReadOnlyList<TaskRecord> tasks) =>
-        new(run.RunId, run.Name, run.State.ToApi(), run.CreatedAt, run.UpdatedAt, run.Error, Counts(tasks));
+    /// <summary>The list entry for <paramref name="snapshot"/>'s run, counting its tasks by state.</summary>
+    public static RunSummary Summary(RunSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var run = snapshot.Run;
+        return new(run.RunId, run.Name, run.State.ToApi(), run.CreatedAt, run.UpdatedAt, run.Error, Counts(snapshot.Tasks));
+    }
 
-    /// <summary><paramref name="run"/> with its spec and <paramref name="tasks"/>.</summary>
-    public static RunDetail Detail(RunRecord run, IReadOnlyList<TaskRecord> tasks) =>
-        new(run.RunId, run.Name, run.State.ToApi(), run.CreatedAt, run.UpdatedAt, run.Error, Counts(tasks),
-            ParseJson(run.SpecJson), tasks.Select(Task).ToList());
+    /// <summary><paramref name="snapshot"/>'s run with its spec and tasks.</summary>
+    public static RunDetail Detail(RunSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var run = snapshot.Run;
+        return new(run.RunId, run.Name, run.State.ToApi(), run.CreatedAt, run.UpdatedAt, run.Error, Counts(snapshot.Tasks),
+            ParseJson(run.SpecJson), snapshot.Tasks.Select(Task).ToList());
+    }
 
     /// <summary>The view of one task.</summary>
     public static TaskView Task(TaskRecord task) =>
-        new(task.TaskId, task.Kind, task.Index, task.State.ToApi(), task.Attempt, task.MaxAttempts, task.LeaseOwner,
-            task.LeaseExpiresAt, task.NotBefore, ParseOptionalJson(task.ProgressJson), ParseOptionalJson(task.ResultJson),
+        new(task.TaskId, task.Kind, task.Index, task.State.ToApi(), task.Attempt, task.MaxAttempts, task.Silo, task.NotBefore, ParseOptionalJson(task.ProgressJson), ParseOptionalJson(task.ResultJson),
             task.Error, task.StartedAt, task.FinishedAt, task.DependsOn);
 
     /// <summary>The view of one event.</summary>
     public static RunEventView Event(RunEvent runEvent) =>
         new(runEvent.Id, runEvent.RunId, runEvent.At, runEvent.TaskId, runEvent.Kind, runEvent.Message, ParseOptionalJson(runEvent.DataJson));
 
-    /// <summary>The view of one silo: alive when not stopped and its heartbeat is at most <paramref name="aliveWindow"/> before <paramref name="now"/>.</summary>
-    public static SiloView Silo(SiloRecord silo, DateTimeOffset now, TimeSpan aliveWindow) =>
-        new(silo.SiloId, silo.Host, silo.Url, silo.Slots, silo.StartedAt, silo.HeartbeatAt, silo.Stopped,
-            !silo.Stopped && now - silo.HeartbeatAt <= aliveWindow, silo.RunningTasks);
+    /// <summary>The view of one silo: alive while membership lists it as active.</summary>
+    public static SiloView Silo(SiloRecord silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        return new(silo.SiloId, silo.Host, silo.Url, silo.Slots, silo.StartedAt, silo.HeartbeatAt, silo.Stopped, !silo.Stopped, silo.RunningTasks);
+    }
 
     /// <summary>The view of one artifact.</summary>
     public static ArtifactView Artifact(ArtifactRecord artifact) =>

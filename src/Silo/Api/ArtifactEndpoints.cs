@@ -1,7 +1,7 @@
 using Ensemble.Contracts;
 using Ensemble.Contracts.Api;
-using Ensemble.Silo.Artifacts;
-using Ensemble.Silo.Store;
+using Ensemble.Grains.Artifacts;
+using Ensemble.Silo.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -24,11 +24,11 @@ internal static class ArtifactEndpoints
     }
 
     /// <summary><c>GET /runs/{id}/artifacts</c>: the run's artifacts by name, or 404.</summary>
-    private static async Task<IResult> ListAsync(string id, HttpContext context, [FromServices] ITaskStore store)
+    private static async Task<IResult> ListAsync(string id, HttpContext context, [FromServices] RunCatalog runs)
     {
         var ct = context.RequestAborted;
-        if (await store.GetRunAsync(id, ct).ConfigureAwait(false) is null) return ApiResults.RunNotFound(id);
-        var artifacts = await store.ListArtifactsAsync(id, ct).ConfigureAwait(false);
+        if (await runs.GetAsync(id, ct).ConfigureAwait(false) is null) return ApiResults.RunNotFound(id);
+        var artifacts = await runs.ListArtifactsAsync(id, ct).ConfigureAwait(false);
         return ApiResults.Json(artifacts.Select(ApiViews.Artifact).ToList());
     }
 
@@ -36,7 +36,7 @@ internal static class ArtifactEndpoints
     /// <c>GET /runs/{id}/artifacts/{name}</c>: the bytes, with <c>ETag</c> and <see cref="Sha256Header"/> (ranges and
     /// <c>If-None-Match</c> honoured); 400 for a name that could leave the run, 404 for an unknown run or artifact.
     /// </summary>
-    private static async Task<IResult> DownloadAsync(string id, string name, HttpContext context, [FromServices] ITaskStore store,
+    private static async Task<IResult> DownloadAsync(string id, string name, HttpContext context, [FromServices] RunCatalog runs,
         [FromServices] ArtifactStore artifacts)
     {
         var ct = context.RequestAborted;
@@ -46,8 +46,8 @@ internal static class ArtifactEndpoints
             return ApiResults.Problem(StatusCodes.Status400BadRequest, $"artifact name {UntrustedText.Quote(name)} {problem}");
         }
 
-        if (await store.GetRunAsync(id, ct).ConfigureAwait(false) is null) return ApiResults.RunNotFound(id);
-        var artifact = await store.GetArtifactAsync(id, name, ct).ConfigureAwait(false);
+        if (await runs.GetAsync(id, ct).ConfigureAwait(false) is null) return ApiResults.RunNotFound(id);
+        var artifact = await runs.GetArtifactAsync(id, name, ct).ConfigureAwait(false);
         if (artifact is null) return ApiResults.Problem(StatusCodes.Status404NotFound, $"run {UntrustedText.Quote(id)} has no artifact {UntrustedText.Quote(name)}");
 
         Stream content;

@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Ensemble.Contracts;
 using Ensemble.Contracts.Api;
-using Ensemble.Silo.Store;
+using Ensemble.Contracts.Runs;
+using Ensemble.Silo.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -28,7 +29,7 @@ internal static class EventStreamEndpoint
     public static void Map(RouteGroupBuilder api) => api.MapGet("/runs/{id}/events", StreamAsync);
 
     private static async Task<IResult> StreamAsync(string id, HttpContext context, [FromQuery] string? after,
-        [FromServices] ITaskStore store, [FromServices] ApiOptions options, [FromServices] IHostApplicationLifetime lifetime)
+        [FromServices] RunCatalog runs, [FromServices] ApiOptions options, [FromServices] IHostApplicationLifetime lifetime)
     {
         var ct = context.RequestAborted;
         var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
@@ -40,7 +41,7 @@ internal static class EventStreamEndpoint
             return ApiResults.Problem(StatusCodes.Status400BadRequest, $"{resumeField} must be a non-negative event id, got {UntrustedText.Quote(resumeFrom)}");
         }
 
-        if (await store.GetRunAsync(id, ct).ConfigureAwait(false) is null) return ApiResults.RunNotFound(id);
+        if (await runs.GetAsync(id, ct).ConfigureAwait(false) is null) return ApiResults.RunNotFound(id);
 
         var response = context.Response;
         response.ContentType = "text/event-stream";
@@ -60,9 +61,9 @@ internal static class EventStreamEndpoint
             {
                 // The state is read before the events: the event that finishes a run is stored with its state,
                 // so once the run is seen finished, one more read has every event there will be.
-                var run = await store.GetRunAsync(id, ct).ConfigureAwait(false);
-                var finished = run is null || run.State.ToApi().IsTerminal();
-                var batch = await store.ReadEventsAsync(id, afterId, BatchSize, ct).ConfigureAwait(false);
+                var run = await runs.GetAsync(id, ct).ConfigureAwait(false);
+                var finished = run is null || run.Run.State.ToApi().IsTerminal();
+                var batch = await runs.ReadEventsAsync(id, afterId, BatchSize, ct).ConfigureAwait(false);
                 if (batch.Count > 0)
                 {
                     await response.WriteAsync(Format(batch), ct).ConfigureAwait(false);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ensemble.Silo.Store;
+using Ensemble.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Ensemble.Silo.Api;
 
 /// <summary>
-/// <c>/healthz</c> (the process answers; touches nothing) and <c>/readyz</c> (the task store answers within
+/// <c>/healthz</c> (the process answers; touches nothing) and <c>/readyz</c> (the silo is an active member and its grain storage answers within
 /// <see cref="ApiOptions.ReadyTimeout"/>). Both open without a token, for probes.
 /// </summary>
 internal static partial class HealthEndpoints
@@ -21,7 +21,7 @@ internal static partial class HealthEndpoints
         endpoints.MapGet("/readyz", ReadyAsync);
     }
 
-    private static async Task<IResult> ReadyAsync(HttpContext context, [FromServices] ITaskStore store,
+    private static async Task<IResult> ReadyAsync(HttpContext context, [FromServices] SiloReadiness readiness,
         [FromServices] ApiOptions options, [FromServices] ILoggerFactory loggers)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -29,10 +29,13 @@ internal static partial class HealthEndpoints
         string reason;
         try
         {
-            // WaitAsync as well as the token: a store stuck in a call that ignores cancellation still gets its answer in time.
-            var ping = store.PingAsync(timeout.Token).WaitAsync(options.ReadyTimeout, options.Clock, context.RequestAborted);
-            if (await ping.ConfigureAwait(false)) return Results.Text("ready\n", "text/plain");
-            reason = "it did not answer the ping";
+            // WaitAsync as well as the token: a check stuck in a call that ignores cancellation still gets its answer in time.
+            // Off the request's thread: a check that blocks it (the SQLite ping does its I/O synchronously behind its async
+            // API) would otherwise hold the answer until it returned, however long that is.
+            var problem = await Task.Run(() => readiness.ProblemAsync(timeout.Token), CancellationToken.None)
+                .WaitAsync(options.ReadyTimeout, options.Clock, context.RequestAborted).ConfigureAwait(false);
+            if (problem is null) return Results.Text("ready\n", "text/plain");
+            reason = problem;
         }
         catch (Exception exception) when (exception is TimeoutException ||
                                           (exception is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
@@ -45,6 +48,6 @@ internal static partial class HealthEndpoints
         }
 
         LogNotReady(loggers.CreateLogger(typeof(HealthEndpoints).FullName!), reason);
-        return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, $"the task store is unreachable: {reason}");
+        return ApiResults.Problem(StatusCodes.Status503ServiceUnavailable, $"the silo is not ready: {reason}");
     }
 }

@@ -2,8 +2,8 @@ using System.Globalization;
 using Ensemble.Contracts;
 using Ensemble.Contracts.Api;
 using Ensemble.Contracts.Specs;
+using Ensemble.Contracts.Runs;
 using Ensemble.Silo.Runs;
-using Ensemble.Silo.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -28,13 +28,13 @@ internal static class RunEndpoints
 
     /// <summary><c>POST /runs</c>: 201 with the stored run, 400 listing every spec problem, 413, 415.</summary>
     private static async Task<IResult> SubmitAsync(HttpContext context, [FromServices] RunSubmitter submitter,
-        [FromServices] ITaskStore store, [FromServices] ApiOptions options)
+        [FromServices] ApiOptions options)
     {
         var ct = context.RequestAborted;
         var body = await SpecBody.ReadAsync(context.Request, options.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         if (body.Error is not null) return body.Error;
 
-        RunRecord run;
+        RunSnapshot run;
         try
         {
             run = await submitter.SubmitAsync(body.Bytes, body.Format!, ct).ConfigureAwait(false);
@@ -44,14 +44,13 @@ internal static class RunEndpoints
             return ApiResults.Json(ApiViews.Problem(exception), StatusCodes.Status400BadRequest);
         }
 
-        var tasks = await store.GetTasksAsync(run.RunId, ct).ConfigureAwait(false);
-        var location = $"{SiloApiEndpointRouteBuilderExtensions.Prefix}/runs/{Uri.EscapeDataString(run.RunId)}";
+        var location = $"{SiloApiEndpointRouteBuilderExtensions.Prefix}/runs/{Uri.EscapeDataString(run.Run.RunId)}";
         context.Response.Headers.Location = location;
-        return ApiResults.Json(ApiViews.Detail(run, tasks), StatusCodes.Status201Created);
+        return ApiResults.Json(ApiViews.Detail(run), StatusCodes.Status201Created);
     }
 
     /// <summary><c>GET /runs?limit=N</c>: the newest runs first.</summary>
-    private static async Task<IResult> ListAsync(HttpContext context, [FromQuery] string? limit, [FromServices] ITaskStore store)
+    private static async Task<IResult> ListAsync(HttpContext context, [FromQuery] string? limit, [FromServices] RunCatalog runs)
     {
         var ct = context.RequestAborted;
         var count = DefaultLimit;
@@ -61,38 +60,30 @@ internal static class RunEndpoints
             return ApiResults.Problem(StatusCodes.Status400BadRequest, $"limit must be an integer from 1 to {MaxLimit}, got {UntrustedText.Quote(limit)}");
         }
 
-        var runs = await store.ListRunsAsync(count, ct).ConfigureAwait(false);
-        var summaries = new List<RunSummary>(runs.Count);
-        foreach (var run in runs)
-        {
-            summaries.Add(ApiViews.Summary(run, await store.GetTasksAsync(run.RunId, ct).ConfigureAwait(false)));
-        }
-
-        return ApiResults.Json(summaries);
+        var listed = await runs.ListAsync(count, ct).ConfigureAwait(false);
+        return ApiResults.Json(listed.Select(ApiViews.Summary).ToList());
     }
 
     /// <summary><c>GET /runs/{id}</c>: the run with its spec and tasks, or 404.</summary>
-    private static async Task<IResult> GetAsync(string id, HttpContext context, [FromServices] ITaskStore store)
+    private static async Task<IResult> GetAsync(string id, HttpContext context, [FromServices] RunCatalog runs)
     {
-        var ct = context.RequestAborted;
-        var run = await store.GetRunAsync(id, ct).ConfigureAwait(false);
-        if (run is null) return ApiResults.RunNotFound(id);
-        return ApiResults.Json(ApiViews.Detail(run, await store.GetTasksAsync(id, ct).ConfigureAwait(false)));
+        var run = await runs.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
+        return run is null ? ApiResults.RunNotFound(id) : ApiResults.Json(ApiViews.Detail(run));
     }
 
     /// <summary><c>POST /runs/{id}/cancel</c>: the cancelled run, 404, or 409 when it had already finished.</summary>
-    private static async Task<IResult> CancelAsync(string id, HttpContext context, [FromServices] ITaskStore store)
+    private static async Task<IResult> CancelAsync(string id, HttpContext context, [FromServices] RunCatalog runs)
     {
         var ct = context.RequestAborted;
-        var run = await store.GetRunAsync(id, ct).ConfigureAwait(false);
+        var run = await runs.GetAsync(id, ct).ConfigureAwait(false);
         if (run is null) return ApiResults.RunNotFound(id);
-        if (run.State.ToApi().IsTerminal()) return AlreadyFinished(run);
+        if (run.Run.State.ToApi().IsTerminal()) return AlreadyFinished(run.Run);
 
-        run = await store.CancelRunAsync(id, ct).ConfigureAwait(false);
+        run = await runs.CancelAsync(id, ct).ConfigureAwait(false);
         if (run is null) return ApiResults.RunNotFound(id);
         // It may have finished on its own between the read and the cancel.
-        if (run.State != RunState.Cancelled) return AlreadyFinished(run);
-        return ApiResults.Json(ApiViews.Detail(run, await store.GetTasksAsync(id, ct).ConfigureAwait(false)));
+        if (run.Run.State != RunState.Cancelled) return AlreadyFinished(run.Run);
+        return ApiResults.Json(ApiViews.Detail(run));
     }
 
     private static IResult AlreadyFinished(RunRecord run) =>

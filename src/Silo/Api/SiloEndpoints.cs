@@ -1,4 +1,4 @@
-using Ensemble.Silo.Store;
+using Ensemble.Silo.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,10 +12,9 @@ internal static class SiloEndpoints
     /// <summary>Maps the endpoint onto <paramref name="api"/>.</summary>
     public static void Map(RouteGroupBuilder api) => api.MapGet("/silos", ListAsync);
 
-    private static async Task<IResult> ListAsync(HttpContext context, [FromServices] ITaskStore store, [FromServices] ApiOptions options)
+    private static async Task<IResult> ListAsync(HttpContext context, [FromServices] RunCatalog runs)
     {
-        var silos = await store.ListSilosAsync(context.RequestAborted).ConfigureAwait(false);
-        var now = options.Clock.GetUtcNow();
-        return ApiResults.Json(silos.Select(s => ApiViews.Silo(s, now, options.SiloAliveWindow)).ToList());
+        var silos = await runs.ListSilosAsync(context.RequestAborted).ConfigureAwait(false);
+        return ApiResults.Json(silos.Select(ApiViews.Silo).ToList());
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
+using Ensemble.Grains.Telemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -12,9 +13,12 @@ public static class SiloMetricsServiceCollectionExtensions
     /// <summary>The <c>service.name</c> every silo reports (in Prometheus: <c>target_info{service_name}</c>).</summary>
     public const string ServiceName = "ensemble-silo";
 
+    /// <summary>Orleans' own meter: silos, activations, request latency, membership.</summary>
+    public const string OrleansMeterName = "Microsoft.Orleans";
+
     /// <summary>
     /// Registers <see cref="SiloMetrics"/> of silo <paramref name="siloId"/> with <paramref name="slots"/> slots, and an
-    /// OpenTelemetry MeterProvider over its meter with the Prometheus exporter; the resource names the service
+    /// OpenTelemetry MeterProvider over its meter and Orleans' (<see cref="OrleansMeterName"/>) with the Prometheus exporter; the resource names the service
     /// (<see cref="ServiceName"/>), this build's version and the silo (<c>service.instance.id</c>). Serve it with
     /// <c>MapPrometheusScrapingEndpoint</c>.
     /// </summary>
@@ -30,7 +34,7 @@ public static class SiloMetricsServiceCollectionExtensions
                 serviceInstanceId: siloId))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(SiloMetrics.MeterName).AddPrometheusExporter();
+                metrics.AddMeter(SiloMetrics.MeterName, OrleansMeterName).AddPrometheusExporter();
                 // The view needs this host's meter factory, known once the container is built: a deferred configuration.
                 ((IDeferredMeterProviderBuilder)metrics).Configure((provider, builder) =>
                     builder.AddView(OnlyMetersOf(provider.GetRequiredService<IMeterFactory>())));
@@ -38,7 +42,7 @@ public static class SiloMetricsServiceCollectionExtensions
         services.AddSingleton(provider =>
         {
             // The MeterProvider listens from its creation on, and what is measured before that is lost: the counters'
-            // zeros, made with the instruments, and the store's migration, timed before the host starts.
+            // zeros, made with the instruments.
             provider.GetRequiredService<MeterProvider>();
             return new SiloMetrics(provider.GetRequiredService<IMeterFactory>(), siloId, slots);
         });

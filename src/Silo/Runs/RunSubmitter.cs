@@ -1,34 +1,34 @@
 using System.Security.Cryptography;
 using System.Text;
 using Ensemble.Contracts.Specs;
+using Ensemble.Contracts.Runs;
 using Ensemble.Grains.Plan;
-using Ensemble.Silo.Store;
 
 namespace Ensemble.Silo.Runs;
 
 /// <summary>
 /// Turns a submitted spec into a stored run: validates it within <paramref name="limits"/> (null: <see cref="SpecLimits.Default"/>),
-/// expands its plan, and creates run and tasks in one transaction. Nothing is stored for a spec over a limit.
+/// expands its plan, and stores run and tasks in one write of the run's grain. Nothing is stored for a spec over a limit.
 /// </summary>
-public sealed class RunSubmitter(ITaskStore store, int maxAttempts = 3, SpecLimits? limits = null)
+public sealed class RunSubmitter(RunCatalog runs, int maxAttempts = 3, SpecLimits? limits = null)
 {
     /// <summary>The limits every submitted spec is held to.</summary>
     public SpecLimits Limits { get; } = limits ?? SpecLimits.Default;
 
     /// <summary>Validates and stores the spec in <paramref name="text"/> (<paramref name="format"/> <c>yaml</c> or <c>json</c>).</summary>
     /// <exception cref="RunSpecException">The spec is invalid or over a limit; every problem is listed by field.</exception>
-    public Task<RunRecord> SubmitAsync(string text, string format, CancellationToken cancellationToken) =>
+    public Task<RunSnapshot> SubmitAsync(string text, string format, CancellationToken cancellationToken) =>
         SubmitAsync(RunSpecReader.Parse(text, format, "request body", Limits), cancellationToken);
 
     /// <summary>Validates and stores the spec in <paramref name="utf8"/>, a request body (<paramref name="format"/> <c>yaml</c> or <c>json</c>).</summary>
     /// <exception cref="RunSpecException">The spec is invalid, not UTF-8 or over a limit; every problem is listed.</exception>
-    public Task<RunRecord> SubmitAsync(ReadOnlyMemory<byte> utf8, string format, CancellationToken cancellationToken) =>
+    public Task<RunSnapshot> SubmitAsync(ReadOnlyMemory<byte> utf8, string format, CancellationToken cancellationToken) =>
         SubmitAsync(RunSpecReader.Parse(utf8.Span, format, "request body", Limits), cancellationToken);
 
     /// <summary>Validates and stores <paramref name="spec"/>.</summary>
     /// <exception cref="RunSpecException">The spec is invalid or over a limit; every problem is listed by field.</exception>
-    public Task<RunRecord> SubmitAsync(RunSpec spec, CancellationToken cancellationToken) =>
-        store.CreateRunAsync(Build(spec, NewRunId(spec.Name ?? "run"), maxAttempts, Limits), cancellationToken);
+    public Task<RunSnapshot> SubmitAsync(RunSpec spec, CancellationToken cancellationToken) =>
+        runs.SubmitAsync(Build(spec, NewRunId(spec.Name ?? "run"), maxAttempts, Limits), cancellationToken);
 
     /// <summary>The run <paramref name="spec"/> expands to, under <paramref name="runId"/>, checked against <paramref name="limits"/> (null: the defaults).</summary>
     /// <exception cref="RunSpecException">The spec is invalid or over a limit.</exception>
@@ -39,12 +39,9 @@ public sealed class RunSubmitter(ITaskStore store, int maxAttempts = 3, SpecLimi
         if (problems.Count > 0) throw new RunSpecException(problems);
         var settings = RunSettingsTranslator.Translate(spec, runId);
         var plan = RunPlan.Expand(settings);
-        var tasks = plan.Select(t => new NewTask(t.Id, KindName(t.Kind), t.Index, t.DependsOn)).ToList();
+        var tasks = plan.Select(t => new NewTask(t.Id, TaskKindNames.Of(t.Kind), t.Index, t.DependsOn)).ToList();
         return new NewRun(runId, settings.Name, RunSpecWriter.ToJson(spec), tasks, spec.Teachers.Quorum, maxAttempts);
     }
-
-    /// <summary>The store's name of a task kind (<c>teacher</c>, <c>cluster</c>, …).</summary>
-    public static string KindName(TaskKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>A fresh id: the name made URL-safe, then 8 random hex digits.</summary>
     public static string NewRunId(string name)

@@ -10,7 +10,7 @@ public sealed class RunProgressTests
 
     private static RunDetail Run(params string[] taskIds) => new("r-1", "r", ApiRunState.Running, T0, T0, null,
         new TaskCounts(taskIds.Length, 0, 0, 0, 0, 0), JsonDocument.Parse("{}").RootElement,
-        taskIds.Select(id => new TaskView(id, id.Split('/')[0], 0, ApiTaskState.Pending, 0, 3, null, null, null, null, null, null, null, null, [])).ToList());
+        taskIds.Select(id => new TaskView(id, id.Split('/')[0], 0, ApiTaskState.Pending, 0, 3, null, null, null, null, null, null, null, [])).ToList());
 
     private static RunEventView Event(string kind, string task, double seconds, string? data = null) =>
         new(1, "r-1", T0.AddSeconds(seconds), task, kind, $"{task}: {kind}", data is null ? null : JsonDocument.Parse(data).RootElement);
@@ -22,7 +22,7 @@ public sealed class RunProgressTests
     public void Epochs_GiveFractionLossRateAndAnEtaFromTheMeanEpochTime()
     {
         var progress = new RunProgress(Run("teacher/0", "distill"));
-        progress.Apply(Event("task-claimed", "teacher/0", 0));
+        progress.Apply(Event("task-placed", "teacher/0", 0));
         progress.Apply(Event("task-started", "teacher/0", 1));
         progress.Apply(Event("task-progress", "teacher/0", 11, Epoch(1, 8, 0.9, 1500)));
         progress.Apply(Event("task-progress", "teacher/0", 21, Epoch(2, 8, 0.7, 1600)));
@@ -43,7 +43,7 @@ public sealed class RunProgressTests
         var progress = new RunProgress(Run("teacher/0"));
         progress.Apply(Event("task-started", "teacher/0", 0));
         progress.Apply(Event("task-progress", "teacher/0", 100, Epoch(1, 4, 0.9, 100)));
-        progress.Apply(Event("lease-expired", "teacher/0", 200));
+        progress.Apply(Event("task-lost", "teacher/0", 200));
         Assert.Equal("ready", progress.Tasks[0].State);
         // Attempt 2 restores the epoch-1 checkpoint and trains epoch 2 in 10 s: 2 epochs left → 20 s.
         progress.Apply(Event("task-started", "teacher/0", 300));

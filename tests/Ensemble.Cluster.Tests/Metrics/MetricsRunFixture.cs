@@ -52,7 +52,7 @@ public sealed class MetricsRunFixture : IAsyncLifetime
         _postgres = await TestPostgres.CreateAsync();
         foreach (var id in new[] { "metrics-a", "metrics-b" })
         {
-            _silos.Add(await SiloProcess.StartAsync(id, _postgres.ConnectionString, Path.Combine(_directory, "artifacts"), 10));
+            _silos.Add(await SiloProcess.StartAsync(id, _postgres.ConnectionString, Path.Combine(_directory, "artifacts")));
         }
 
         _prometheus = await PrometheusServer.StartAsync([.. _silos.Select(s => s.Url.Authority)]);
@@ -64,7 +64,7 @@ public sealed class MetricsRunFixture : IAsyncLifetime
         var run = await api.WaitAsync(runId, r => RunWatcher.State(r) is "succeeded" or "failed", TimeSpan.FromMinutes(2), "the run finishing");
         Assert.True(RunWatcher.State(run) == "succeeded",
             $"the run {RunWatcher.State(run)}:\n{run}\n{string.Join("\n", _silos.Select(s => $"--- {s.Id}:\n{s.Output}"))}");
-        // The silos count the store on their heartbeat (2 s), Prometheus scrapes every second: wait until it has seen the end.
+        // The silos read the run index every 2 s, Prometheus scrapes every second: wait until it has seen the end.
         await _prometheus.WaitForAsync($"max(ensemble_runs{{job=\"{PrometheusServer.Job}\",state=\"succeeded\"}})", 1, TimeSpan.FromSeconds(20));
         // Every attempt's duration (2 teachers, aggregate, distill, report) scraped, then a few more scrapes: a
         // histogram series first appears when its first attempt ends, and rate() needs two samples of it. A run

@@ -10,8 +10,14 @@ namespace Ensemble.Cluster.Tests.Metrics;
 /// </summary>
 public sealed partial class PrometheusTests(MetricsRunFixture fixture) : IClassFixture<MetricsRunFixture>
 {
+    /// <summary>
+    /// What promtool's linter says of Orleans' own instruments, which we serve as Orleans names them (no HELP: they
+    /// have no descriptions; milliseconds and megabytes, their units; camelCase labels). Lint of any other family is not let through.
+    /// </summary>
+    private static readonly Regex OrleansOwnNaming = new(@"^orleans_[a-z0-9_]+ (no help text|use base unit ""[a-z]+"" instead of ""[a-z]+""|label names should be written in 'snake_case' not 'camelCase')$");
+
     [Fact]
-    public async Task PromtoolCheckMetrics_AcceptsTheLiveOutput_WithoutALintWarning()
+    public async Task PromtoolCheckMetrics_AcceptsTheLiveOutput_OurFamiliesWithoutALintWarning()
     {
         var teachersSucceeded = 0;
         foreach (var silo in fixture.Silos)
@@ -21,7 +27,11 @@ public sealed partial class PrometheusTests(MetricsRunFixture fixture) : IClassF
 
             var (exitCode, output) = await Tools.RunAsync("promtool", text, "check", "metrics");
 
-            Assert.True(exitCode == 0 && output.Trim().Length == 0, $"promtool check metrics on {silo.Id} exited {exitCode}:\n{output}\n--- the exposition:\n{text}");
+            // Exit 3 is lint only (1 would be a malformed exposition).
+            var problems = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !OrleansOwnNaming.IsMatch(l)).ToList();
+            Assert.True(exitCode is 0 or 3 && problems.Count == 0,
+                $"promtool check metrics on {silo.Id} exited {exitCode}:\n{string.Join('\n', problems)}\n--- the exposition:\n{text}");
+            Assert.Contains("orleans_app_requests_latency_milliseconds", text);
             teachersSucceeded += TeacherSuccesses().Matches(text).Sum(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         }
 

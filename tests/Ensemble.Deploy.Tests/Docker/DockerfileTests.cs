@@ -115,6 +115,22 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void ExposedPorts_AreTheSiloContainersPorts_ApiSiloAndGateway()
+    {
+        var manifests = Kubernetes.Kustomize.Render(RepositoryPaths.Overlay("cpu"));
+        var silo = Kubernetes.OverlayTests.Silo(manifests);
+        var declared = Kubernetes.KubeObject.Items(silo.Json["ports"]).Select(p => Kubernetes.KubeObject.Integer(p["containerPort"]) ?? 0).Order().ToList();
+        Assert.Equal([8470, 11111, 30000], declared);
+
+        foreach (var name in new[] { "Dockerfile", "Dockerfile.cuda" })
+        {
+            var exposed = Load(name).Final.Instructions.Where(i => i.Keyword == "EXPOSE")
+                .SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(p => int.Parse(p.Split('/')[0], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+            Assert.Equal(declared, exposed);
+        }
+    }
+
+    [Fact]
     public void Wrapper_RunsTheSameDll_AndDockerignoreKeepsHostBuildsOut()
     {
         var wrapper = File.ReadAllText(RepositoryPaths.File("deploy", "docker", "ensemble"));

@@ -59,6 +59,43 @@ public sealed class BrokenOverlayTests
     [InlineData("cpu", "overlays/cpu/silo-cpu.yaml", "              cpu: \"4\"\n              memory: 8Gi\n            limits:",
         "              cpu: \"4\"\n              memory: 8Gi\n              nvidia.com/gpu: 1\n            limits:",
         "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].resources asks for nvidia.com/gpu in the cpu overlay")]
+    // Orleans' Kubernetes hosting: the flag, the downward API, the ids in env, args and labels, the ports, the account.
+    [InlineData("cpu", "base/silo-statefulset.yaml", "            - --kubernetes\n", "",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].args: --kubernetes is missing")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "fieldPath: status.podIP", "fieldPath: status.hostIP",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].env[POD_IP] must come from the downward API's fieldRef status.podIP")]
+    [InlineData("gpu", "base/silo-statefulset.yaml", "fieldPath: metadata.namespace", "fieldPath: spec.nodeName",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].env[POD_NAMESPACE] must come from the downward API's fieldRef metadata.namespace")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "        orleans/clusterId: ensemble", "        orleans/clusterId: blue",
+        "StatefulSet/ensemble-silo: spec.template.metadata.labels[orleans/clusterId] is 'blue'; it must be the silo's cluster id 'ensemble'")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "        orleans/serviceId: ensemble\n", "",
+        "StatefulSet/ensemble-silo: spec.template.metadata.labels[orleans/serviceId] is missing; it must be the silo's service id 'ensemble'")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "- name: ORLEANS_CLUSTER_ID\n              value: ensemble", "- name: ORLEANS_CLUSTER_ID\n              value: blue",
+        "StatefulSet/ensemble-silo: spec.template.metadata.labels[orleans/clusterId] is 'ensemble'; it must be the silo's cluster id 'blue'")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "            - $(ORLEANS_CLUSTER_ID)", "            - blue",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].args: --cluster-id 'blue' differs from env[ORLEANS_CLUSTER_ID] 'ensemble'")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "- name: ORLEANS_SERVICE_ID\n              value: ensemble", "- name: ORLEANS_SERVICE_ID\n              value: blue",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].env[ORLEANS_SERVICE_ID] is 'blue'; it must be ensemble")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "              containerPort: 11111", "              containerPort: 11112",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].ports: no port named silo with containerPort 11111")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "            - --kubernetes\n", "            - --kubernetes\n            - --gateway-port\n            - \"30001\"\n",
+        "StatefulSet/ensemble-silo: spec.template.spec.containers[silo].args: --gateway-port 30001 is not applied under --kubernetes")]
+    [InlineData("cpu", "base/silo-services.yaml", "      port: 11111\n      targetPort: silo", "      port: 11111\n      targetPort: gateway",
+        "Service/ensemble-silo-pods: spec.ports[silo].targetPort 'gateway' does not reach the silo's Orleans silo-to-silo port 11111")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "      serviceAccountName: ensemble-silo\n", "",
+        "StatefulSet/ensemble-silo: spec.template.spec.serviceAccountName is not set")]
+    [InlineData("cpu", "base/silo-statefulset.yaml", "      automountServiceAccountToken: true", "      automountServiceAccountToken: false",
+        "StatefulSet/ensemble-silo: spec.template.spec.automountServiceAccountToken is false")]
+    [InlineData("cpu", "base/silo-rbac.yaml", "verbs: [\"get\", \"list\", \"watch\", \"patch\"]", "verbs: [\"get\", \"list\", \"watch\"]",
+        "ServiceAccount/ensemble-silo: its Roles grant no patch on pods")]
+    [InlineData("gpu", "base/silo-rbac.yaml", "verbs: [\"get\", \"list\", \"watch\", \"patch\"]", "verbs: [\"get\", \"list\", \"watch\", \"patch\", \"delete\"]",
+        "ServiceAccount/ensemble-silo: its Roles grant delete on pods, more than Orleans' Kubernetes hosting needs")]
+    [InlineData("cpu", "base/silo-rbac.yaml", "resources: [\"pods\"]", "resources: [\"pods\", \"secrets\"]",
+        "ServiceAccount/ensemble-silo: its Roles grant get secrets, list secrets, patch secrets, watch secrets, more than")]
+    [InlineData("cpu", "base/silo-rbac.yaml", "  - kind: ServiceAccount\n    name: ensemble-silo", "  - kind: ServiceAccount\n    name: default",
+        "ServiceAccount/ensemble-silo: its Roles grant no get, list, patch, watch on pods")]
+    [InlineData("cpu", "base/silo-rbac.yaml", "verbs: [\"get\", \"list\", \"watch\", \"patch\"]", "verbs: [\"watch\", \"patch\", \"get\", \"list\"]",
+        null)] // a harmless edit: the same verbs in another order
     internal void Mistake_IsReported_ByObjectAndField(string overlay, string file, string find, string replace, string? expected)
     {
         using var temp = new TempDirectory("ensemble-k8s-");

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 namespace Ensemble.Deploy.Tests.Kubernetes;
 
 /// <summary>
-/// What must hold in a rendered overlay for the silos to start, be reachable, be probed, be scraped, drain, and be
-/// submitted to. <see cref="Check"/> lists every violation, each naming the object and the field.
+/// What must hold in a rendered overlay for the silos to start, form an Orleans cluster, be reachable, be probed, be
+/// scraped, drain, and be submitted to. <see cref="Check"/> lists every violation, each naming the object and the field.
 /// </summary>
 internal static class DeployInvariants
 {
@@ -134,6 +134,7 @@ internal static class DeployInvariants
         CheckSecretRef(manifests, silo, "ENSEMBLE_TOKEN", problems);
         CheckArtifacts(manifests, silo, problems);
         CheckDevices(silo, flavor, problems);
+        KubernetesHostingInvariants.Check(manifests, silo, problems);
     }
 
     private static void CheckProbes(ContainerView silo, int port, List<string> problems)
@@ -170,8 +171,8 @@ internal static class DeployInvariants
         Path("startupProbe", required: false);
         if (readiness is not null && readiness == liveness)
         {
-            problems.Add($"{silo.Where}: readinessProbe and livenessProbe both GET {readiness}; readiness (the store answers) must be "
-                + "separate from liveness (the process answers), or a store outage restarts every silo");
+            problems.Add($"{silo.Where}: readinessProbe and livenessProbe both GET {readiness}; readiness (a cluster member whose database answers) must be "
+                + "separate from liveness (the process answers), or a database outage restarts every silo");
         }
     }
 
@@ -184,15 +185,24 @@ internal static class DeployInvariants
             problems.Add($"{silo.Owner.Id}: no (non-headless) Service selects its pods ({FormatLabels(silo.Owner.PodLabels)})");
         }
 
+        // Each Service port reaches the container port of its name: silo and gateway Orleans' endpoints, anything else the API.
         foreach (var service in services)
         {
             foreach (var servicePort in KubeObject.Items(service.Json["spec"]?["ports"]))
             {
+                var name = KubeObject.Text(servicePort["name"]);
                 var target = KubeObject.Text(servicePort["targetPort"]) ?? KubeObject.Text(servicePort["port"]);
-                if (ResolvePort(silo, target) != port)
+                var (expected, what, source) = name switch
                 {
-                    problems.Add($"{service.Id}: spec.ports[{KubeObject.Text(servicePort["name"]) ?? KubeObject.Text(servicePort["port"])}].targetPort "
-                        + $"'{target}' does not reach the silo's port {port} (--urls)");
+                    KubernetesHostingInvariants.SiloPortName => (ResolvePort(silo, name), "Orleans silo-to-silo port", $"container port {name}"),
+                    KubernetesHostingInvariants.GatewayPortName => (ResolvePort(silo, name), "Orleans gateway port", $"container port {name}"),
+                    _ => (port, "port", "--urls"),
+                };
+                if (ResolvePort(silo, target) is not { } reached || reached != expected)
+                {
+                    var number = expected is { } e ? e.ToString(CultureInfo.InvariantCulture) : "(none declared)";
+                    problems.Add($"{service.Id}: spec.ports[{name ?? KubeObject.Text(servicePort["port"])}].targetPort '{target}' does not reach the silo's "
+                        + $"{what} {number} ({source})");
                 }
             }
         }
@@ -445,7 +455,7 @@ internal static class DeployInvariants
     }
 
     /// <summary>A port given by number, or by the name of one of the container's ports.</summary>
-    private static int? ResolvePort(ContainerView container, string? port)
+    internal static int? ResolvePort(ContainerView container, string? port)
     {
         if (port is null) return null;
         if (int.TryParse(port, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)) return number;

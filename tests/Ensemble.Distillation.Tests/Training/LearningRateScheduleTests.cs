@@ -20,7 +20,7 @@ public sealed class LearningRateScheduleTests
         using var optimizer = optim.SGD(new[] { parameter }, Base, momentum: 0.9);
         var schedule = LearningRateSchedule.Create(optimizer, kind, Base, totalSteps);
         for (var k = 0; k < steps; k++) schedule?.step();
-        var group = (SGD.ParamGroup)optimizer.ParamGroups.First();
+        var group = (TorchSharp.Modules.SGD.ParamGroup)optimizer.ParamGroups.First();
         return (group.LearningRate, group.Momentum);
     }
 

@@ -1,89 +1,82 @@
-using Ensemble.Silo.Hosting;
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
+using Ensemble.Contracts.Api;
+using Ensemble.Grains.Artifacts;
+using Ensemble.Grains.Execution;
 using Ensemble.Silo.Api;
-using Ensemble.Silo.Artifacts;
+using Ensemble.Silo.Hosting;
 using Ensemble.Silo.Runs;
-using Ensemble.Silo.Store.Sqlite;
-using Ensemble.Silo.Store;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Ensemble.Silo.Tests.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Ensemble.Silo.Tests.Api;
 
 /// <summary>
-/// The API on a real Kestrel at <c>http://127.0.0.1:0</c>, over a real SQLite store in a temporary file and an
-/// artifact store in a temporary directory; <see cref="Client"/> talks to it.
+/// The API of a real silo (<see cref="TestSilo"/>: Kestrel on a free loopback port, grain state in SQLite in a
+/// temporary directory). By default the silo has no task slots, so a submitted run stays queued and nothing trains;
+/// with a <see cref="ScriptedRunner"/> and slots its tasks really get placed. Its grain calls are counted (and can be
+/// made to fail) by <see cref="Probe"/>; what it logs at warning or above is in <see cref="Logs"/>.
 /// </summary>
 internal sealed class ApiHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-
-    private ApiHost(WebApplication app, string directory, ITaskStore store, SqliteTaskStore sqlite, StoreProbe probe,
-        ArtifactStore artifacts, LogCapture logs, Uri baseAddress)
+    private ApiHost(TestSilo silo, GrainProbe probe, LogCapture logs)
     {
-        _app = app;
-        Directory = directory;
-        Store = store;
-        Sqlite = sqlite;
+        Silo = silo;
         Probe = probe;
-        Artifacts = artifacts;
         Logs = logs;
-        BaseAddress = baseAddress;
-        // Nothing drained: a test that drops an open event stream closes its connection at once.
-        Client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0, ResponseDrainTimeout = TimeSpan.Zero })
-        {
-            BaseAddress = baseAddress,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
     }
 
-    public string Directory { get; }
+    /// <summary>The silo behind the API.</summary>
+    public TestSilo Silo { get; }
 
-    /// <summary>The store the API uses: <see cref="Sqlite"/> seen through <see cref="Probe"/>.</summary>
-    public ITaskStore Store { get; }
+    /// <summary>The silo's temporary directory.</summary>
+    public string Directory => Silo.Directory;
 
-    public SqliteTaskStore Sqlite { get; }
+    /// <summary>What the API reads and changes: the runs' grains.</summary>
+    public RunCatalog Runs => Silo.Runs;
 
-    public StoreProbe Probe { get; }
+    /// <summary>The silo's artifact store.</summary>
+    public ArtifactStore Artifacts => Silo.Services.GetRequiredService<ArtifactStore>();
 
-    public ArtifactStore Artifacts { get; }
+    /// <summary>Every grain call of the silo, counted.</summary>
+    public GrainProbe Probe { get; }
 
+    /// <summary>What the silo logged at warning or above.</summary>
     public LogCapture Logs { get; }
 
-    public Uri BaseAddress { get; }
+    /// <summary>Where the API listens (no trailing slash).</summary>
+    public Uri BaseAddress => Silo.Address;
 
-    public HttpClient Client { get; }
+    /// <summary>A client of the API (it drains nothing: dropping a response closes its connection).</summary>
+    public HttpClient Client => Silo.Client;
 
-    /// <summary>Starts a server with <paramref name="options"/>; <paramref name="storeClock"/> is the store's clock.</summary>
-    public static async Task<ApiHost> StartAsync(ApiOptions? options = null, TimeProvider? storeClock = null, ITaskStore? storeOverride = null)
+    /// <summary>
+    /// Starts a silo whose API runs with <paramref name="options"/> (null: as the host derives them from the silo's
+    /// options), with <paramref name="slots"/> task slots and <paramref name="runner"/> in place of real training;
+    /// <paramref name="configure"/> changes the silo's options; <paramref name="services"/> runs last over its services.
+    /// </summary>
+    public static async Task<ApiHost> StartAsync(ApiOptions? options = null, int slots = 0, IAttemptRunner? runner = null,
+        Action<IServiceCollection>? services = null, Func<SiloOptions, SiloOptions>? configure = null)
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"ensemble-api-{Guid.NewGuid():N}");
-        System.IO.Directory.CreateDirectory(directory);
-        var sqlite = await TestStores.OpenSqliteAsync(Path.Combine(directory, "store.db"), new TaskStoreOptions { Clock = storeClock ?? TimeProvider.System });
-        var (store, probe) = StoreProbe.Wrap(sqlite);
-        var served = storeOverride ?? store;
-        var artifacts = new ArtifactStore(Path.Combine(directory, "artifacts"), store);
+        var probe = new GrainProbe();
         var logs = new LogCapture();
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(logs);
-        builder.Services.AddSingleton(served);
-        builder.Services.AddSingleton(artifacts);
-        builder.Services.AddSingleton(new RunSubmitter(served));
-        builder.Services.AddSiloApi(options ?? new ApiOptions());
-        var app = builder.Build();
-        app.MapSiloApi();
-        await app.StartAsync();
-
-        var address = SiloHost.ListeningAddress(app).AbsoluteUri.TrimEnd('/');
-        return new ApiHost(app, directory, store, sqlite, probe, artifacts, logs, new Uri(address));
+        var silo = await TestSilo.StartAsync(slots, runner, o => (configure ?? (x => x))(o with { Token = options?.Token }), s =>
+        {
+            s.AddSingleton<IIncomingGrainCallFilter>(probe);
+            s.AddSingleton<ILoggerProvider>(logs);
+            // Registered last, so the API uses these rather than the ones the host made.
+            if (options is not null) s.AddSiloApi(options);
+            services?.Invoke(s);
+        });
+        return new ApiHost(silo, probe, logs);
     }
+
+    /// <summary>How many runs the silo holds (up to 1000).</summary>
+    public async Task<int> RunCountAsync() => (await Runs.ListAsync(1000, CancellationToken.None)).Count;
 
     /// <summary>POSTs <paramref name="spec"/> with <paramref name="contentType"/> (none when null).</summary>
     public Task<HttpResponseMessage> SubmitAsync(string spec, string? contentType = "application/yaml")
@@ -93,12 +86,12 @@ internal sealed class ApiHost : IAsyncDisposable
         return Client.PostAsync("/api/v1/runs", content);
     }
 
-    /// <summary>Submits <see cref="Specs.Yaml"/> and returns the new run's id.</summary>
+    /// <summary>Submits <paramref name="spec"/> (YAML or JSON) and returns the new run's id.</summary>
     public async Task<string> SubmitRunAsync(string spec = Specs.Yaml)
     {
         using var response = await SubmitAsync(spec);
-        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
-        return (await response.ReadJsonAsync<Ensemble.Contracts.Api.RunDetail>()).Id;
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJsonAsync<RunDetail>()).Id;
     }
 
     /// <summary>
@@ -112,7 +105,7 @@ internal sealed class ApiHost : IAsyncDisposable
         var stream = tcp.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {target} HTTP/1.1\r\nHost: {BaseAddress.Authority}\r\nConnection: close\r\n\r\n"));
         var text = await new StreamReader(stream, Encoding.UTF8).ReadToEndAsync();
-        var status = int.Parse(text.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
+        var status = int.Parse(text.Split(' ', 3)[1], CultureInfo.InvariantCulture);
         var head = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
         var body = text[(head + 4)..];
         // Small bodies come back in one chunk: strip its size line and the terminator.
@@ -125,22 +118,9 @@ internal sealed class ApiHost : IAsyncDisposable
         return (status, body);
     }
 
-    /// <summary>Stops the server gracefully, as a silo shutting down does.</summary>
-    public Task StopServerAsync() => _app.StopAsync();
+    /// <summary>Stops the silo gracefully, as a silo shutting down does.</summary>
+    public Task StopServerAsync() => Silo.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await Sqlite.DisposeAsync();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp directory left behind is harmless.
-        }
-    }
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => Silo.DisposeAsync();
 }

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Ensemble.Contracts.Api;
+using Ensemble.Contracts.Runs;
 using Ensemble.Contracts.Specs;
 using Ensemble.Silo.Api;
-using Ensemble.Silo.Store;
 
 namespace Ensemble.Silo.Tests.Api;
 
-/// <summary>The wire format both sides share, and the mapping from store records to it.</summary>
+/// <summary>The wire format both sides share, and the mapping from the run grains' records to it.</summary>
 public sealed class ApiJsonTests
 {
     private static readonly DateTimeOffset _at = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
@@ -15,14 +15,14 @@ public sealed class ApiJsonTests
     [Fact]
     public void Task_view_is_snake_case_with_lower_case_states_and_explicit_nulls()
     {
-        var task = new TaskRecord("r", "teacher/0", "teacher", 0, TaskState.Running, 2, 3, 7, "silo-a", _at, null,
+        var task = new TaskRecord("r", "teacher/0", "teacher", 0, TaskState.Running, 2, 3, 7, "silo-a", null,
             """{"epoch":3}""", null, "out of memory", _at, null, []);
 
         var json = JsonSerializer.Serialize(ApiViews.Task(task), ApiJson.Options);
 
         Assert.Equal(Compact("""
             {"id": "teacher/0", "kind": "teacher", "index": 0, "state": "running", "attempt": 2, "max_attempts": 3,
-             "lease_owner": "silo-a", "lease_expires_at": "2025-03-01T12:00:00+00:00", "not_before": null,
+             "silo": "silo-a", "not_before": null,
              "progress": {"epoch": 3}, "result": null, "error": "out of memory",
              "started_at": "2025-03-01T12:00:00+00:00", "finished_at": null, "depends_on": []}
             """), json);
@@ -34,11 +34,11 @@ public sealed class ApiJsonTests
         var run = new RunRecord("r-1", "demo", """{"name":"demo","seed":1}""", RunState.Failed, 2, _at, _at.AddMinutes(1), "teacher/1 failed");
         var tasks = new[]
         {
-            new TaskRecord("r-1", "teacher/0", "teacher", 0, TaskState.Succeeded, 1, 3, 1, null, null, null, null, """{"accuracy":0.9}""",
+            new TaskRecord("r-1", "teacher/0", "teacher", 0, TaskState.Succeeded, 1, 3, 1, null, null, null, """{"accuracy":0.9}""",
                 null, _at, _at, []),
-            new TaskRecord("r-1", "report", "report", 0, TaskState.Cancelled, 0, 3, 0, null, null, null, null, null, null, null, _at, ["teacher/0"]),
+            new TaskRecord("r-1", "report", "report", 0, TaskState.Cancelled, 0, 3, 0, null, null, null, null, null, null, _at, ["teacher/0"]),
         };
-        var detail = ApiViews.Detail(run, tasks);
+        var detail = ApiViews.Detail(new RunSnapshot(run, tasks));
 
         var back = JsonSerializer.Deserialize<RunDetail>(JsonSerializer.Serialize(detail, ApiJson.Options), ApiJson.Options)!;
 

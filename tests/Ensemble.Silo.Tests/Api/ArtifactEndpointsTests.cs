@@ -3,32 +3,73 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Ensemble.Contracts.Api;
+using Ensemble.Contracts.Grains;
+using Ensemble.Contracts.Runs;
+using Ensemble.Silo.Tests.Testing;
 
 namespace Ensemble.Silo.Tests.Api;
 
-public sealed class ArtifactEndpointsTests : IAsyncLifetime
+/// <summary>
+/// <c>/api/v1/runs/{id}/artifacts</c> on a real silo: teacher/0 of a run stores a blob and completes with it under its
+/// fence, as a real attempt does, so the run grain records the artifact.
+/// </summary>
+public sealed class ArtifactEndpointsTests(ArtifactEndpointsTests.Host fixture) : IClassFixture<ArtifactEndpointsTests.Host>
 {
     private const string Name = "tasks/teacher-0/weights.bin";
-    private ApiHost _host = null!;
-    private string _runId = null!;
-    private byte[] _bytes = null!;
-    private string _sha = null!;
+    private readonly ApiHost _host = fixture.Api;
+    private readonly string _runId = fixture.RunId;
+    private readonly byte[] _bytes = fixture.Bytes;
+    private readonly string _sha = fixture.Sha;
+    private readonly ScriptedRunner _runner = fixture.Runner;
 
-    public async Task InitializeAsync()
+    /// <summary>A silo with one slot whose run's teacher/0 published <see cref="Name"/>; the run was then cancelled, which frees the slot.</summary>
+    public sealed class Host : IAsyncLifetime
     {
-        _host = await ApiHost.StartAsync();
-        _runId = await _host.SubmitRunAsync();
-        // 3000 bytes b[i] = i mod 251, so every range below has known content.
-        _bytes = Enumerable.Range(0, 3000).Select(i => (byte)(i % 251)).ToArray();
-        _sha = Convert.ToHexStringLower(SHA256.HashData(_bytes));
-        var file = Path.Combine(_host.Directory, "weights.bin");
-        await File.WriteAllBytesAsync(file, _bytes);
-        var claim = (await _host.Store.ClaimAsync("silo-a", TimeSpan.FromMinutes(1), CancellationToken.None))!;
-        Assert.Equal("teacher/0", claim.Lease.TaskId);
-        await _host.Artifacts.PutAsync(claim.Lease, Name, file, CancellationToken.None);
+        private ApiHost? _api;
+
+        internal ApiHost Api => _api ?? throw new InvalidOperationException("the fixture is not initialized");
+
+        internal ScriptedRunner Runner { get; } = new();
+
+        /// <summary>The run holding the artifact.</summary>
+        public string RunId { get; private set; } = "";
+
+        /// <summary>3000 bytes b[i] = i mod 251, so every range has known content.</summary>
+        public byte[] Bytes { get; } = [.. Enumerable.Range(0, 3000).Select(i => (byte)(i % 251))];
+
+        /// <summary>Their SHA-256.</summary>
+        public string Sha => Convert.ToHexStringLower(SHA256.HashData(Bytes));
+
+        /// <inheritdoc/>
+        public async Task InitializeAsync()
+        {
+            _api = await ApiHost.StartAsync(slots: 1, runner: Runner);
+            RunId = await _api.SubmitRunAsync();
+            await PublishAsync(_api, Runner, RunId, Name, Bytes);
+            await _api.Runs.CancelAsync(RunId, CancellationToken.None);
+        }
+
+        /// <inheritdoc/>
+        public async Task DisposeAsync()
+        {
+            if (_api is not null) await _api.DisposeAsync();
+        }
     }
 
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    /// <summary>
+    /// Waits for teacher/0 of <paramref name="runId"/> to be placed, stores <paramref name="bytes"/> as its artifact
+    /// <paramref name="name"/> in the artifact store and completes the task with it under the attempt's fence.
+    /// </summary>
+    internal static async Task PublishAsync(ApiHost host, ScriptedRunner runner, string runId, string name, byte[] bytes)
+    {
+        var attempt = await runner.AttemptOfAsync(runId, "teacher/0");
+        var file = Path.Combine(host.Directory, $"{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(file, bytes);
+        var artifact = await host.Artifacts.StoreBlobAsync(runId, "teacher/0", name, file, CancellationToken.None);
+        var grain = host.Silo.Grains.GetGrain<IRunGrain>(runId);
+        Assert.True(await grain.Complete("teacher/0", attempt.Assignment.Fence, new TaskCompletion("{}", [artifact])));
+        attempt.End();
+    }
 
     [Fact]
     public async Task List_gives_each_artifact_with_its_hash_size_and_task()
@@ -140,12 +181,63 @@ public sealed class ArtifactEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Artifact_whose_blob_is_gone_answers_500_naming_it()
     {
-        File.Delete(_host.Artifacts.BlobPath(_sha));
+        // A run of its own, with content of its own: the shared artifact's blob stays.
+        var runId = await _host.SubmitRunAsync();
+        var bytes = "only this run's bytes"u8.ToArray();
+        await PublishAsync(_host, _runner, runId, Name, bytes);
+        await _host.Runs.CancelAsync(runId, CancellationToken.None);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        File.Delete(_host.Artifacts.BlobPath(sha));
 
-        using var response = await _host.Client.GetAsync($"/api/v1/runs/{_runId}/artifacts/{Name}");
+        using var response = await _host.Client.GetAsync($"/api/v1/runs/{runId}/artifacts/{Name}");
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal($"artifact '{Name}' of run '{_runId}' is recorded but its content ({_sha}) is missing from the artifact store",
+        Assert.Equal($"artifact '{Name}' of run '{runId}' is recorded but its content ({sha}) is missing from the artifact store",
             (await response.ReadProblemAsync()).Error);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_was_replaced_cannot_publish_and_the_current_attempts_artifact_is_served()
+    {
+        var runner = new ScriptedRunner();
+        await using var host = await ApiHost.StartAsync(slots: 2, runner: runner);
+        var runId = await host.SubmitRunAsync();
+        var grain = host.Silo.Grains.GetGrain<IRunGrain>(runId);
+        var first = await runner.AttemptOfAsync(runId, "teacher/0");
+        Assert.Equal(FailureOutcome.WillRetry, await grain.Fail("teacher/0", first.Assignment.Fence, "its silo stalled"));
+        first.End(Ensemble.Grains.Execution.AttemptOutcome.Failed);
+        var second = await runner.AttemptOfAsync(runId, "teacher/0");
+        Assert.True(second.Assignment.Fence > first.Assignment.Fence);
+
+        // The first attempt comes back to life and tries to publish: its blob may land in the store, but the run refuses the record.
+        var zombie = await StoreAsync(host, runId, "bytes from the replaced attempt"u8.ToArray());
+        Assert.False(await grain.Complete("teacher/0", first.Assignment.Fence, new TaskCompletion("{}", [zombie])));
+        var current = await StoreAsync(host, runId, "bytes from the current attempt"u8.ToArray());
+        Assert.True(await grain.Complete("teacher/0", second.Assignment.Fence, new TaskCompletion("{}", [current])));
+        second.End();
+
+        using var list = await host.Client.GetAsync($"/api/v1/runs/{runId}/artifacts");
+        using var download = await host.Client.GetAsync($"/api/v1/runs/{runId}/artifacts/{Name}");
+
+        var listed = Assert.Single(await list.ReadJsonAsync<List<ArtifactView>>());
+        Assert.Equal((Name, current.Sha256), (listed.Name, listed.Sha256));
+        Assert.Equal("bytes from the current attempt", await download.Content.ReadAsStringAsync());
+
+        static async Task<ArtifactRecord> StoreAsync(ApiHost host, string runId, byte[] bytes)
+        {
+            var file = Path.Combine(host.Directory, $"{Guid.NewGuid():N}.bin");
+            await File.WriteAllBytesAsync(file, bytes);
+            return await host.Artifacts.StoreBlobAsync(runId, "teacher/0", Name, file, CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task A_cancelled_runs_artifacts_are_still_listed_and_served()
+    {
+        using var run = await _host.Client.GetAsync($"/api/v1/runs/{_runId}");
+        using var list = await _host.Client.GetAsync($"/api/v1/runs/{_runId}/artifacts");
+
+        Assert.Equal(ApiRunState.Cancelled, (await run.ReadJsonAsync<RunDetail>()).State);
+        Assert.Equal([Name], (await list.ReadJsonAsync<List<ArtifactView>>()).Select(a => a.Name));
     }
 }

@@ -4,14 +4,18 @@ using Ensemble.Silo.Api;
 
 namespace Ensemble.Silo.Tests.Api;
 
-public sealed class BearerTokenTests : IAsyncLifetime
+/// <summary>The API of a silo started with a token.</summary>
+public sealed class BearerTokenTests(BearerTokenTests.Host fixture) : IClassFixture<BearerTokenTests.Host>
 {
     private const string Token = "s3cret-token";
-    private ApiHost _host = null!;
+    private readonly ApiHost _host = fixture.Host;
 
-    public async Task InitializeAsync() => _host = await ApiHost.StartAsync(new() { Token = Token });
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    /// <summary>The silo these tests share, started with <see cref="Token"/>.</summary>
+    public sealed class Host : ApiHostFixture
+    {
+        /// <inheritdoc/>
+        protected override ApiOptions Options => new() { Token = Token };
+    }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? authorization)
     {
@@ -32,12 +36,13 @@ public sealed class BearerTokenTests : IAsyncLifetime
     [InlineData("GET", "/api/v1/silos")]
     public async Task Every_api_endpoint_answers_401_without_a_token(string method, string path)
     {
+        var before = await _host.RunCountAsync();
         using var response = await SendAsync(new HttpMethod(method), path, authorization: null);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
         Assert.Equal("missing bearer token", (await response.ReadProblemAsync()).Error);
-        Assert.Empty(await _host.Store.ListRunsAsync(10, CancellationToken.None));
+        Assert.Equal(before, await _host.RunCountAsync());
     }
 
     [Theory]
@@ -73,12 +78,13 @@ public sealed class BearerTokenTests : IAsyncLifetime
     [InlineData("bearer s3cret-token")]
     public async Task The_right_token_lets_requests_through(string authorization)
     {
+        var before = await _host.RunCountAsync();
         using var submitted = await SendAsync(HttpMethod.Post, "/api/v1/runs", authorization);
         using var listed = await SendAsync(HttpMethod.Get, "/api/v1/runs", authorization);
 
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
-        Assert.Single(await _host.Store.ListRunsAsync(10, CancellationToken.None));
+        Assert.Equal(before + 1, await _host.RunCountAsync());
     }
 
     [Fact]

@@ -1,26 +1,36 @@
 using System.Net;
 using System.Text.Json;
 using Ensemble.Contracts.Api;
+using Ensemble.Contracts.Grains;
 using Ensemble.Silo.Api;
+using Ensemble.Silo.Tests.Testing;
 
 namespace Ensemble.Silo.Tests.Api;
 
-public sealed class EventStreamTests : IAsyncLifetime
+/// <summary><c>/api/v1/runs/{id}/events</c> on a real silo: the run grain's event log as Server-Sent Events.</summary>
+public sealed class EventStreamTests(EventStreamTests.Host fixture) : IClassFixture<EventStreamTests.Host>
 {
     private static readonly ApiOptions _fast = new() { EventPollInterval = TimeSpan.FromMilliseconds(20) };
-    private ApiHost _host = null!;
+    private readonly ApiHost _host = fixture.Host;
 
-    public async Task InitializeAsync() => _host = await ApiHost.StartAsync(_fast);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    /// <summary>The silo these tests share, polling every 20 ms.</summary>
+    public sealed class Host : ApiHostFixture
+    {
+        /// <inheritdoc/>
+        protected override ApiOptions Options => _fast;
+    }
 
     private static CancellationToken Within(int seconds = 10) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
-    private async Task<(HttpResponseMessage Response, SseReader Reader)> OpenAsync(string path, string? lastEventId = null)
+    private const string ReadEvents = "IRunGrain.ReadEvents";
+
+    private Task<(HttpResponseMessage Response, SseReader Reader)> OpenAsync(string path, string? lastEventId = null) => OpenAsync(_host, path, lastEventId);
+
+    private static async Task<(HttpResponseMessage Response, SseReader Reader)> OpenAsync(ApiHost host, string path, string? lastEventId = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
-        var response = await _host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Within());
+        var response = await host.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Within());
         return (response, new SseReader(await response.Content.ReadAsStreamAsync()));
     }
 
@@ -49,10 +59,41 @@ public sealed class EventStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stream_shows_a_tasks_placement_start_and_progress_as_they_happen_and_nothing_from_a_stale_attempt()
+    {
+        var runner = new ScriptedRunner();
+        await using var host = await ApiHost.StartAsync(_fast, slots: 1, runner: runner);
+        var id = await host.SubmitRunAsync();
+        var fence = (await runner.AttemptOfAsync(id, "teacher/0")).Assignment.Fence;
+        var (response, reader) = await OpenAsync(host, $"/api/v1/runs/{id}/events");
+        using var _ = response;
+        Assert.Equal("run-submitted", (await reader.NextAsync(Within()))!.Event);
+        var placed = (await reader.NextAsync(Within()))!;
+        Assert.Equal("task-placed", placed.Event);
+        var placedView = JsonSerializer.Deserialize<RunEventView>(placed.Data!, ApiJson.Options)!;
+        Assert.Equal(("teacher/0", $"teacher/0: attempt 1 placed on silo test-silo, slot 0 (fence {fence})"), (placedView.TaskId, placedView.Message));
+
+        var grain = host.Silo.Grains.GetGrain<IRunGrain>(id);
+        Assert.True(await grain.AttemptStarted("teacher/0", fence, "teacher/0 starts"));
+        Assert.True(await grain.ReportProgress("teacher/0", fence, """{"epoch":1,"loss":0.5}""", "teacher/0: epoch 1"));
+        Assert.False(await grain.ReportProgress("teacher/0", fence - 1, """{"epoch":9}""", "from an attempt that was replaced"));
+
+        Assert.Equal("task-started", (await reader.NextAsync(Within()))!.Event);
+        var progress = (await reader.NextAsync(Within()))!;
+        Assert.Equal("task-progress", progress.Event);
+        var view = JsonSerializer.Deserialize<RunEventView>(progress.Data!, ApiJson.Options)!;
+        Assert.Equal(("teacher/0", "teacher/0: epoch 1"), (view.TaskId, view.Message));
+        Assert.Equal(1, view.Data!.Value.GetProperty("epoch").GetInt32());
+        using (var cancel = await host.Client.PostAsync($"/api/v1/runs/{id}/cancel", null)) Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var rest = await reader.ReadToEndAsync(Within());
+        Assert.Equal(["run-cancelled"], rest.Select(f => f.Event));
+    }
+
+    [Fact]
     public async Task Last_event_id_resumes_after_that_event()
     {
         var id = await _host.SubmitRunAsync();
-        await _host.Store.CancelRunAsync(id, CancellationToken.None);
+        await _host.Runs.CancelAsync(id, CancellationToken.None);
         var (whole, reader) = await OpenAsync($"/api/v1/runs/{id}/events");
         var all = await reader.ReadToEndAsync(Within());
         whole.Dispose();
@@ -71,7 +112,7 @@ public sealed class EventStreamTests : IAsyncLifetime
     public async Task After_query_resumes_and_the_header_wins_over_it()
     {
         var id = await _host.SubmitRunAsync();
-        await _host.Store.CancelRunAsync(id, CancellationToken.None);
+        await _host.Runs.CancelAsync(id, CancellationToken.None);
         var (whole, reader) = await OpenAsync($"/api/v1/runs/{id}/events");
         var all = await reader.ReadToEndAsync(Within());
         whole.Dispose();
@@ -106,27 +147,29 @@ public sealed class EventStreamTests : IAsyncLifetime
         var id = await _host.SubmitRunAsync();
         var (response, reader) = await OpenAsync($"/api/v1/runs/{id}/events");
         Assert.Equal("run-submitted", (await reader.NextAsync(Within()))!.Event);
+        var opened = _host.Probe.CallsTo(ReadEvents);
         await Task.Delay(200);
-        Assert.True(_host.Probe.CallsTo("ReadEventsAsync") >= 3, "the open stream polls the store");
+        Assert.True(_host.Probe.CallsTo(ReadEvents) - opened >= 3, "the open stream polls the run grain");
 
         response.Dispose(); // the host's client drains nothing: this closes the connection
         await Task.Delay(300); // the server sees the connection close
-        var afterClose = _host.Probe.CallsTo("ReadEventsAsync");
+        var afterClose = _host.Probe.CallsTo(ReadEvents);
         await Task.Delay(500); // 25 polls' time
 
-        Assert.InRange(_host.Probe.CallsTo("ReadEventsAsync") - afterClose, 0, 1);
+        Assert.InRange(_host.Probe.CallsTo(ReadEvents) - afterClose, 0, 1);
     }
 
     [Fact]
     public async Task Streams_end_when_the_silo_shuts_down_so_shutdown_does_not_wait_for_them()
     {
-        var id = await _host.SubmitRunAsync();
-        var (response, reader) = await OpenAsync($"/api/v1/runs/{id}/events");
+        await using var host = await ApiHost.StartAsync(_fast);
+        var id = await host.SubmitRunAsync();
+        var (response, reader) = await OpenAsync(host, $"/api/v1/runs/{id}/events");
         using var _ = response;
         Assert.Equal("run-submitted", (await reader.NextAsync(Within()))!.Event);
 
         var stopping = System.Diagnostics.Stopwatch.StartNew();
-        await _host.StopServerAsync();
+        await host.StopServerAsync();
 
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(3), $"shutdown took {stopping.Elapsed}");
         Assert.Empty(await reader.ReadToEndAsync(Within()));

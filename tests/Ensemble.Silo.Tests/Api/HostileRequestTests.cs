@@ -11,15 +11,16 @@ namespace Ensemble.Silo.Tests.Api;
 /// Requests built to hurt a silo: each gets a named 4xx, nothing is stored, and the same silo still answers
 /// <c>/healthz</c> and accepts a valid run afterwards.
 /// </summary>
-public sealed class HostileRequestTests : IAsyncLifetime
+public sealed class HostileRequestTests(HostileRequestTests.Host fixture) : IClassFixture<HostileRequestTests.Host>
 {
-    private ApiHost _host = null!;
+    private readonly ApiHost _host = fixture.Host;
 
-    /// <inheritdoc/>
-    public async Task InitializeAsync() => _host = await ApiHost.StartAsync(new ApiOptions { Token = "s3cret" });
-
-    /// <inheritdoc/>
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    /// <summary>The silo these tests share, started with a token.</summary>
+    public sealed class Host : ApiHostFixture
+    {
+        /// <inheritdoc/>
+        protected override ApiOptions Options => new() { Token = "s3cret" };
+    }
 
     /// <summary>Hostile specs: the nesting that overflowed the silo's stack, an alias bomb, a huge run, odd tags and escapes.</summary>
     public static TheoryData<string, string, string, string> HostileSpecs => new()
@@ -39,6 +40,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
     [MemberData(nameof(HostileSpecs))]
     public async Task Submit_HostileSpec_Answers400ByField_AndTheSiloServesOn(string contentType, string body, string pathStart, string message)
     {
+        var before = await _host.RunCountAsync();
         using var response = await SendAsync(HttpMethod.Post, "/api/v1/runs", new StringContent(body, Encoding.UTF8, contentType));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -46,31 +48,33 @@ public sealed class HostileRequestTests : IAsyncLifetime
         Assert.StartsWith(pathStart, problem.Path, StringComparison.Ordinal);
         Assert.Equal(message, problem.Message);
         Assert.True(problem.Line >= 1, $"{problem.Path}: no line");
-        await AssertServesOnAsync(expectedRuns: 0);
+        await AssertServesOnAsync(expectedRuns: before);
     }
 
     /// <summary>A body in another charset is 415 naming the charset.</summary>
     [Fact]
     public async Task Submit_Utf16Charset_Answers415NamingTheCharset()
     {
+        var before = await _host.RunCountAsync();
         var content = new ByteArrayContent(Encoding.Unicode.GetBytes("seed: 1\n"));
         content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/yaml; charset=utf-16");
         using var response = await SendAsync(HttpMethod.Post, "/api/v1/runs", content);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("unsupported charset 'utf-16': send the spec as UTF-8", (await response.ReadProblemAsync()).Error);
-        await AssertServesOnAsync(expectedRuns: 0);
+        await AssertServesOnAsync(expectedRuns: before);
     }
 
     /// <summary>A body over the limit is 413 naming the limit, whether it declares its length or streams it.</summary>
     [Fact]
     public async Task Submit_BodyOverLimit_Answers413NamingTheLimit()
     {
+        var before = await _host.RunCountAsync();
         using var response = await SendAsync(HttpMethod.Post, "/api/v1/runs", new StringContent("# " + new string('x', 2 << 20), Encoding.UTF8, "application/yaml"));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("the request body is larger than the limit of 1048576 bytes", (await response.ReadProblemAsync()).Error);
-        await AssertServesOnAsync(expectedRuns: 0);
+        await AssertServesOnAsync(expectedRuns: before);
     }
 
     /// <summary>A <c>Last-Event-ID</c> of control bytes and kilobytes is refused, echoed cut short and escaped.</summary>
@@ -78,6 +82,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
     public async Task Events_HostileLastEventId_Answers400WithBoundedEscapedEcho()
     {
         var id = await SubmitValidAsync();
+        var before = await _host.RunCountAsync();
         var (status, body) = await RawAsync($"GET /api/v1/runs/{id}/events HTTP/1.1", "Authorization: Bearer s3cret", "Last-Event-ID: 1\x01" + new string('9', 4000));
 
         Assert.Equal(400, status);
@@ -86,13 +91,14 @@ public sealed class HostileRequestTests : IAsyncLifetime
         var json = body[body.IndexOf('{', StringComparison.Ordinal)..(body.LastIndexOf('}') + 1)];
         var error = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("error").GetString();
         Assert.Equal($"Last-Event-ID must be a non-negative event id, got '1\\u0001{new string('9', 62)}…' (4002 characters)", error);
-        await AssertServesOnAsync(expectedRuns: 1);
+        await AssertServesOnAsync(expectedRuns: before);
     }
 
     /// <summary>A huge or odd <c>limit</c> query and a huge run id are refused with a bounded echo.</summary>
     [Fact]
     public async Task Queries_HostileValues_Answer4xxWithBoundedEcho()
     {
+        var before = await _host.RunCountAsync();
         using var limit = await SendAsync(HttpMethod.Get, "/api/v1/runs?limit=" + new string('9', 3000));
         using var run = await SendAsync(HttpMethod.Get, "/api/v1/runs/" + new string('r', 3000));
 
@@ -100,7 +106,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
         Assert.Equal($"limit must be an integer from 1 to 1000, got '{new string('9', 64)}…' (3000 characters)", (await limit.ReadProblemAsync()).Error);
         Assert.Equal(HttpStatusCode.NotFound, run.StatusCode);
         Assert.Equal($"run '{new string('r', 64)}…' (3000 characters) not found", (await run.ReadProblemAsync()).Error);
-        await AssertServesOnAsync(expectedRuns: 0);
+        await AssertServesOnAsync(expectedRuns: before);
     }
 
     /// <summary>Tokens of odd bytes (controls, Latin-1, a long run, none) are 401 or a 400 from the server, never a crash.</summary>
@@ -112,20 +118,22 @@ public sealed class HostileRequestTests : IAsyncLifetime
     [InlineData("Basic czNjcmV0")]
     public async Task Token_WithOddBytes_IsRefused_AndTheSiloServesOn(string authorization)
     {
+        var before = await _host.RunCountAsync();
         var (status, _) = await RawAsync("GET /api/v1/runs HTTP/1.1", $"Authorization: {authorization}");
 
         Assert.True(status is 400 or 401, $"status {status}");
-        await AssertServesOnAsync(expectedRuns: 0);
+        await AssertServesOnAsync(expectedRuns: before);
     }
 
     /// <summary>A token of many kilobytes is refused without a crash.</summary>
     [Fact]
     public async Task Token_ManyKilobytes_IsRefused()
     {
+        var before = await _host.RunCountAsync();
         var (status, _) = await RawAsync("GET /api/v1/runs HTTP/1.1", "Authorization: Bearer " + new string('t', 20_000));
 
         Assert.True(status is 400 or 401 or 431, $"status {status}");
-        await AssertServesOnAsync(expectedRuns: 0);
+        await AssertServesOnAsync(expectedRuns: before);
     }
 
     /// <summary>The silo answers health, holds exactly <paramref name="expectedRuns"/> runs (nothing hostile stored), and takes a valid run.</summary>
@@ -134,7 +142,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
         using var health = await _host.Client.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         // Nothing the hostile request sent was stored.
-        Assert.Equal(expectedRuns, (await _host.Store.ListRunsAsync(100, CancellationToken.None)).Count);
+        Assert.Equal(expectedRuns, await _host.RunCountAsync());
         await SubmitValidAsync();
     }
 

@@ -3,16 +3,18 @@ using System.Net;
 using System.Text.Json;
 using System.Text;
 using Ensemble.Contracts.Api;
+using Ensemble.Contracts.Grains;
+using Ensemble.Silo.Tests.Testing;
 
 namespace Ensemble.Silo.Tests.Api;
 
-public sealed class RunEndpointsTests : IAsyncLifetime
+/// <summary><c>/api/v1/runs</c> on a real silo without task slots: submitted runs stay queued.</summary>
+public sealed class RunEndpointsTests(RunEndpointsTests.Host fixture) : IClassFixture<RunEndpointsTests.Host>
 {
-    private ApiHost _host = null!;
+    private readonly ApiHost _host = fixture.Host;
 
-    public async Task InitializeAsync() => _host = await ApiHost.StartAsync();
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    /// <summary>The silo these tests share.</summary>
+    public sealed class Host : ApiHostFixture;
 
     [Fact]
     public async Task Submit_yaml_answers_201_with_location_and_the_stored_run()
@@ -103,6 +105,7 @@ public sealed class RunEndpointsTests : IAsyncLifetime
             distillation:
               temprature: 2
             """;
+        var before = await _host.RunCountAsync();
         using var response = await _host.SubmitAsync(spec);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -115,7 +118,7 @@ public sealed class RunEndpointsTests : IAsyncLifetime
         var unknown = problem.Problems.Single(p => p.Path.StartsWith("distillation.temprature", StringComparison.Ordinal));
         Assert.Equal(5, unknown.Line);
         Assert.Contains("temperature", unknown.Message, StringComparison.Ordinal); // the suggestion
-        Assert.Empty(await _host.Store.ListRunsAsync(10, CancellationToken.None));
+        Assert.Equal(before, await _host.RunCountAsync());
     }
 
     [Fact]
@@ -140,7 +143,7 @@ public sealed class RunEndpointsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("the request body is larger than the limit of 1000 bytes", (await response.ReadProblemAsync()).Error);
-        Assert.Empty(await host.Store.ListRunsAsync(10, CancellationToken.None));
+        Assert.Equal(0, await host.RunCountAsync());
     }
 
     [Fact]
@@ -198,13 +201,14 @@ public sealed class RunEndpointsTests : IAsyncLifetime
         var first = await _host.SubmitRunAsync();
         var second = await _host.SubmitRunAsync(Specs.Json);
         var third = await _host.SubmitRunAsync();
-        await _host.Store.CancelRunAsync(second, CancellationToken.None);
+        await _host.Runs.CancelAsync(second, CancellationToken.None);
 
         using var response = await _host.Client.GetAsync("/api/v1/runs");
         var runs = await response.ReadJsonAsync<List<RunSummary>>();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal([third, second, first], runs.Select(r => r.Id));
+        // Runs other tests submitted earlier come after these three.
+        Assert.Equal([third, second, first], runs.Take(3).Select(r => r.Id));
         var cancelled = runs[1];
         Assert.Equal(("api-json", ApiRunState.Cancelled), (cancelled.Name, cancelled.State));
         Assert.Equal(new TaskCounts(0, 0, 0, 0, 0, Cancelled: 5), cancelled.TaskCounts);
@@ -252,24 +256,77 @@ public sealed class RunEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Get_shows_a_running_tasks_attempt_lease_and_progress()
+    public async Task Get_shows_a_running_tasks_attempt_silo_and_progress()
     {
-        var id = await _host.SubmitRunAsync();
-        var claim = (await _host.Store.ClaimAsync("silo-a", TimeSpan.FromMinutes(1), CancellationToken.None))!;
-        Assert.True(await _host.Store.ReportProgressAsync(claim.Lease, """{"epoch":1,"loss":0.5}""", "epoch 1", CancellationToken.None));
+        var runner = new ScriptedRunner();
+        await using var host = await ApiHost.StartAsync(slots: 1, runner: runner);
+        var id = await host.SubmitRunAsync();
+        // One slot: teacher/0 is placed and runs; teacher/1 waits, ready.
+        var attempt = await runner.NextAsync();
+        Assert.Equal((id, "teacher/0"), (attempt.Assignment.RunId, attempt.Assignment.TaskId));
+        var grain = host.Silo.Grains.GetGrain<IRunGrain>(id);
+        Assert.True(await grain.ReportProgress("teacher/0", attempt.Assignment.Fence, """{"epoch":1,"loss":0.5}""", "epoch 1"));
 
-        var run = await (await _host.Client.GetAsync($"/api/v1/runs/{id}")).ReadJsonAsync<RunDetail>();
+        var run = await (await host.Client.GetAsync($"/api/v1/runs/{id}")).ReadJsonAsync<RunDetail>();
 
         Assert.Equal(ApiRunState.Running, run.State);
-        var task = run.Tasks.Single(t => t.Id == claim.Lease.TaskId);
+        var task = run.Tasks.Single(t => t.Id == "teacher/0");
         Assert.Equal(ApiTaskState.Running, task.State);
         Assert.Equal(1, task.Attempt);
-        Assert.Equal("silo-a", task.LeaseOwner);
-        Assert.Equal(claim.ExpiresAt, task.LeaseExpiresAt);
+        Assert.Equal("test-silo", task.Silo);
+        Assert.Null(task.NotBefore);
         Assert.NotNull(task.StartedAt);
         Assert.Equal(0.5, task.Progress!.Value.GetProperty("loss").GetDouble());
         Assert.Equal(1, task.Progress!.Value.GetProperty("epoch").GetInt32());
-        Assert.Equal(1, run.TaskCounts.Running);
+        Assert.Equal(new TaskCounts(Pending: 3, Ready: 1, Running: 1, 0, 0, 0), run.TaskCounts);
+        var waiting = run.Tasks.Single(t => t.Id == "teacher/1");
+        Assert.Equal((ApiTaskState.Ready, 0, null), (waiting.State, waiting.Attempt, waiting.Silo));
+    }
+
+    [Fact]
+    public async Task Get_after_a_task_succeeded_shows_its_result_and_its_dependents_ready()
+    {
+        var runner = new ScriptedRunner();
+        await using var host = await ApiHost.StartAsync(slots: 2, runner: runner);
+        var id = await host.SubmitRunAsync();
+        var grain = host.Silo.Grains.GetGrain<IRunGrain>(id);
+        foreach (var teacher in new[] { "teacher/0", "teacher/1" })
+        {
+            var attempt = await runner.AttemptOfAsync(id, teacher);
+            Assert.True(await grain.Complete(teacher, attempt.Assignment.Fence, new Ensemble.Contracts.Runs.TaskCompletion("""{"accuracy":0.75}""", [])));
+            attempt.End();
+        }
+
+        var run = await (await host.Client.GetAsync($"/api/v1/runs/{id}")).ReadJsonAsync<RunDetail>();
+
+        var done = run.Tasks.Single(t => t.Id == "teacher/1");
+        Assert.Equal((ApiTaskState.Succeeded, 1, null), (done.State, done.Attempt, done.Silo));
+        Assert.Equal(0.75, done.Result!.Value.GetProperty("accuracy").GetDouble());
+        Assert.NotNull(done.FinishedAt);
+        // Both teachers are done: the aggregate is ready (or already placed on a freed slot).
+        Assert.Contains(run.Tasks.Single(t => t.Id == "aggregate").State, new[] { ApiTaskState.Ready, ApiTaskState.Running });
+        Assert.Equal(ApiTaskState.Pending, run.Tasks.Single(t => t.Id == "distill").State);
+    }
+
+    [Fact]
+    public async Task Get_after_a_failed_attempt_shows_its_error_and_when_it_is_retried()
+    {
+        var runner = new ScriptedRunner();
+        await using var host = await ApiHost.StartAsync(slots: 1, runner: runner, configure: o => o with { RetryBackoff = TimeSpan.FromMinutes(1) });
+        var id = await host.SubmitRunAsync();
+        var attempt = await runner.AttemptOfAsync(id, "teacher/0");
+        var failedAt = DateTimeOffset.UtcNow;
+        Assert.Equal(Ensemble.Contracts.Runs.FailureOutcome.WillRetry,
+            await host.Silo.Grains.GetGrain<IRunGrain>(id).Fail("teacher/0", attempt.Assignment.Fence, "CUDA out of memory"));
+        attempt.End(Ensemble.Grains.Execution.AttemptOutcome.Failed);
+
+        var run = await (await host.Client.GetAsync($"/api/v1/runs/{id}")).ReadJsonAsync<RunDetail>();
+
+        var task = run.Tasks.Single(t => t.Id == "teacher/0");
+        Assert.Equal((ApiTaskState.Ready, 1, 3, null, "CUDA out of memory"), (task.State, task.Attempt, task.MaxAttempts, task.Silo, task.Error));
+        // The first back-off (a minute here) from the failure on.
+        Assert.InRange(task.NotBefore!.Value, failedAt.AddSeconds(59), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Equal(ApiRunState.Running, run.State);
     }
 
     [Fact]

@@ -1,53 +1,89 @@
 using System.Net;
 using Ensemble.Contracts.Api;
-using Ensemble.Silo.Api;
-using Ensemble.Silo.Tests.Store;
+using Ensemble.Silo.Hosting;
+using Ensemble.Silo.Tests.Storage.Postgres;
+using Ensemble.Silo.Tests.Testing;
 
 namespace Ensemble.Silo.Tests.Api;
 
+/// <summary><c>GET /api/v1/silos</c>: the silos membership knows, with their slots and the tasks on them.</summary>
 public sealed class SiloEndpointsTests
 {
     [Fact]
-    public async Task Silos_are_alive_only_when_running_with_a_recent_heartbeat()
+    public async Task A_silo_lists_itself_alive_with_its_slots_and_the_tasks_running_on_them()
     {
-        var now = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
-        var storeClock = new ManualClock(now - TimeSpan.FromMinutes(5));
-        await using var host = await ApiHost.StartAsync(new ApiOptions { Clock = new ManualClock(now) }, storeClock);
-        var ct = CancellationToken.None;
-        // silo-c last beat 5 minutes ago; silo-a and silo-b just now, and silo-b then stopped.
-        await host.Store.RegisterSiloAsync("silo-c", "host-c", null, 1, ct);
-        storeClock.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(10));
-        await host.Store.RegisterSiloAsync("silo-a", "host-a", "http://host-a:5000", 2, ct);
-        await host.Store.RegisterSiloAsync("silo-b", "host-b", "http://host-b:5000", 1, ct);
-        await host.Store.StopSiloAsync("silo-b", ct);
+        var runner = new ScriptedRunner();
+        await using var host = await ApiHost.StartAsync(slots: 2, runner: runner);
+        var startedBefore = DateTimeOffset.UtcNow;
         var runId = await host.SubmitRunAsync();
-        var claim = (await host.Store.ClaimAsync("silo-a", TimeSpan.FromMinutes(1), ct))!;
+        await runner.AttemptOfAsync(runId, "teacher/0");
+        await runner.AttemptOfAsync(runId, "teacher/1");
 
         using var response = await host.Client.GetAsync("/api/v1/silos");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var silos = (await response.ReadJsonAsync<List<SiloView>>()).ToDictionary(s => s.Id);
-        Assert.Equal(["silo-a", "silo-b", "silo-c"], silos.Keys.Order());
-        var a = silos["silo-a"];
-        Assert.Equal(("host-a", "http://host-a:5000", 2, false, true), (a.Host, a.Url, a.Slots, a.Stopped, a.Alive));
-        Assert.Equal([$"{runId}:{claim.Lease.TaskId}"], a.RunningTasks);
-        Assert.Equal(now - TimeSpan.FromSeconds(10), a.HeartbeatAt);
-        Assert.Equal((true, false), (silos["silo-b"].Stopped, silos["silo-b"].Alive));
-        Assert.Equal((false, false), (silos["silo-c"].Stopped, silos["silo-c"].Alive));
-        Assert.Null(silos["silo-c"].Url);
-        Assert.Empty(silos["silo-c"].RunningTasks);
+        var silo = Assert.Single(await response.ReadJsonAsync<List<SiloView>>());
+        Assert.Equal(("test-silo", 2, false, true), (silo.Id, silo.Slots, silo.Stopped, silo.Alive));
+        Assert.False(string.IsNullOrEmpty(silo.Host));
+        Assert.StartsWith("http://127.0.0.1:", silo.Url, StringComparison.Ordinal);
+        Assert.Equal([$"{runId}:teacher/0", $"{runId}:teacher/1"], silo.RunningTasks);
+        Assert.True(silo.StartedAt < startedBefore, $"started {silo.StartedAt:O}");
+        // Its last I-am-alive in membership: after its start, not in the future.
+        Assert.InRange(silo.HeartbeatAt, silo.StartedAt, DateTimeOffset.UtcNow);
     }
 
     [Fact]
-    public async Task A_heartbeat_exactly_one_window_old_is_still_alive()
+    public async Task A_silo_without_slots_is_listed_alive_with_no_slots_and_no_tasks()
     {
-        var now = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
-        var window = TimeSpan.FromSeconds(30);
-        await using var host = await ApiHost.StartAsync(new ApiOptions { Clock = new ManualClock(now), SiloAliveWindow = window },
-            new ManualClock(now - window));
-        await host.Store.RegisterSiloAsync("edge", "h", null, 1, CancellationToken.None);
+        await using var host = await ApiHost.StartAsync(slots: 0);
+        await host.SubmitRunAsync();
 
         var silo = Assert.Single(await (await host.Client.GetAsync("/api/v1/silos")).ReadJsonAsync<List<SiloView>>());
-        Assert.True(silo.Alive);
+
+        Assert.Equal((0, true, false), (silo.Slots, silo.Alive, silo.Stopped));
+        Assert.Empty(silo.RunningTasks);
+    }
+
+    [Fact]
+    public async Task A_silo_that_left_the_cluster_is_listed_stopped_and_not_alive_by_the_others()
+    {
+        await using var schema = await PostgresTestSchema.CreateAsync("silo_endpoints");
+        var cluster = $"cluster-{Guid.NewGuid():N}";
+        Func<SiloOptions, SiloOptions> member(string id, int slots) => o => o with
+        {
+            Store = schema.ConnectionString, ClusterId = cluster, SiloId = id, AdvertisedAddress = "127.0.0.1", Slots = slots,
+        };
+        await using var a = await TestSilo.StartAsync(configure: member("silo-a", 2));
+        var b = await TestSilo.StartAsync(configure: member("silo-b", 1));
+        try
+        {
+            var both = await WaitForSilosAsync(a, list => list.Count == 2 && list.All(s => s.Alive));
+            Assert.Equal(["silo-a", "silo-b"], both.Select(s => s.Id));
+            Assert.Equal([2, 1], both.Select(s => s.Slots));
+
+            await b.StopAsync();
+
+            var after = await WaitForSilosAsync(a, list => list.Any(s => s.Id == "silo-b" && s.Stopped));
+            var gone = after.Single(s => s.Id == "silo-b");
+            Assert.Equal((true, false), (gone.Stopped, gone.Alive));
+            Assert.Empty(gone.RunningTasks);
+            Assert.Equal((false, true), (after.Single(s => s.Id == "silo-a").Stopped, after.Single(s => s.Id == "silo-a").Alive));
+        }
+        finally
+        {
+            await b.DisposeAsync();
+        }
+    }
+
+    private static async Task<List<SiloView>> WaitForSilosAsync(TestSilo silo, Func<List<SiloView>, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var silos = await (await silo.Client.GetAsync("/api/v1/silos")).ReadJsonAsync<List<SiloView>>();
+            if (condition(silos)) return silos;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"silos not as expected in 30 s: {string.Join(", ", silos)}");
+            await Task.Delay(100);
+        }
     }
 }

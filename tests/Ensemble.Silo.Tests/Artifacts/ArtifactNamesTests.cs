@@ -1,7 +1,8 @@
-using Ensemble.Silo.Artifacts;
+using Ensemble.Grains.Artifacts;
 
 namespace Ensemble.Silo.Tests.Artifacts;
 
+/// <summary>The rules an artifact name follows, so that it never leaves its run.</summary>
 public sealed class ArtifactNamesTests
 {
     [Theory]

@@ -1,32 +1,23 @@
 using System.Security.Cryptography;
-using Ensemble.Silo.Artifacts;
-using Ensemble.Silo.Store;
-using Ensemble.Silo.Tests.Store;
+using Ensemble.Contracts.Runs;
+using Ensemble.Grains.Artifacts;
 
 namespace Ensemble.Silo.Tests.Artifacts;
 
-/// <summary>The artifact store: content-addressed blobs, recorded under the writer's fence; a stale writer is refused and changes nothing.</summary>
-public sealed class ArtifactStoreTests : IAsyncLifetime
+/// <summary>
+/// The artifact store: a task's outputs become blobs named by their SHA-256, written to a temporary file and renamed
+/// into place; the record it returns is what the run grain records when the task completes.
+/// </summary>
+public sealed class ArtifactStoreTests : IDisposable
 {
     private static readonly CancellationToken Ct = CancellationToken.None;
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
     private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-artifacts-").FullName;
-    private readonly ManualClock _clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-    private ITaskStore _store = null!;
-    private ArtifactStore _artifacts = null!;
+    private readonly ArtifactStore _artifacts;
 
-    public async Task InitializeAsync()
-    {
-        _store = TaskStoreFactory.Open($"sqlite:{Path.Combine(_directory, "store.db")}", new TaskStoreOptions { Clock = _clock });
-        await _store.MigrateAsync(Ct);
-        _artifacts = new ArtifactStore(Path.Combine(_directory, "artifacts"), _store, _clock);
-        await _store.CreateRunAsync(new NewRun("r1", "r1", "{}", [new NewTask("teacher/0", "teacher", 0, [])], 1, 3), Ct);
-    }
+    public ArtifactStoreTests() => _artifacts = new ArtifactStore(Path.Combine(_directory, "artifacts"), new FixedClock(Now));
 
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string File(string name, string text)
     {
@@ -37,49 +28,88 @@ public sealed class ArtifactStoreTests : IAsyncLifetime
 
     private string[] Blobs() => Directory.GetFiles(Path.Combine(_artifacts.Root, "blobs"), "*", SearchOption.AllDirectories);
 
+    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
     [Fact]
-    public async Task Put_StoresTheBytesUnderTheirSha256_AndRecordsThem()
+    public async Task StoreBlob_CopiesTheBytesUnderTheirSha256_AndReturnsTheirRecord()
     {
-        var lease = (await _store.ClaimAsync("s1", TimeSpan.FromSeconds(10), Ct))!.Lease;
+        var record = await _artifacts.StoreBlobAsync("r1", "teacher/0", "tasks/teacher-0/model.safetensors", File("m", "weights"), Ct);
 
-        var record = await _artifacts.PutAsync(lease, "tasks/teacher-0/model.safetensors", File("m", "weights"), Ct);
-
-        var sha = Convert.ToHexStringLower(SHA256.HashData("weights"u8));
-        Assert.Equal((sha, 7L), (record.Sha256, record.Size));
+        var sha = Sha256("weights");
+        Assert.Equal(new ArtifactRecord("r1", "tasks/teacher-0/model.safetensors", sha, 7, "teacher/0", Now), record);
+        Assert.Equal(Path.Combine(_artifacts.Root, "blobs", sha[..2], sha), _artifacts.BlobPath(sha));
         Assert.Equal(_artifacts.BlobPath(sha), Assert.Single(Blobs()));
-        Assert.Equal(record, await _store.GetArtifactAsync("r1", "tasks/teacher-0/model.safetensors", Ct));
         await using var read = _artifacts.OpenRead(record);
         Assert.Equal("weights", await new StreamReader(read).ReadToEndAsync());
+        // A copy: the task's own file stays where it was, for its workspace to delete.
+        Assert.True(System.IO.File.Exists(Path.Combine(_directory, "m")));
     }
 
     [Fact]
-    public async Task Put_WithAStaleFence_IsRefusedBeforeAnythingIsWritten_AndTheCurrentHoldersArtifactStands()
+    public async Task StoreBlob_TheSameContentTwice_IsOneBlob_AndTheExistingBlobIsNotRewritten()
     {
-        var stale = (await _store.ClaimAsync("s1", TimeSpan.FromSeconds(10), Ct))!.Lease;
-        _clock.Advance(TimeSpan.FromSeconds(11));
-        Assert.Equal(1, await _store.ExpireLeasesAsync(null, Ct));
-        _clock.Advance(TimeSpan.FromMinutes(5));
-        var current = (await _store.ClaimAsync("s2", TimeSpan.FromSeconds(10), Ct))!.Lease;
-        Assert.True(current.Fence > stale.Fence);
-        var kept = await _artifacts.PutAsync(current, "student.safetensors", File("new", "from the current holder"), Ct);
+        var first = await _artifacts.StoreBlobAsync("r1", "teacher/0", "a.bin", File("a", "same bytes"), Ct);
+        System.IO.File.SetLastWriteTimeUtc(_artifacts.BlobPath(first.Sha256), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
-        var refused = await Assert.ThrowsAsync<StaleLeaseException>(() => _artifacts.PutAsync(stale, "student.safetensors", File("old", "from the zombie"), Ct));
+        var second = await _artifacts.StoreBlobAsync("r2", "distill", "student.safetensors", File("b", "same bytes"), Ct);
 
-        Assert.Equal($"artifact 'student.safetensors' refused: r1/teacher/0 is no longer held under fence {stale.Fence}", refused.Message);
-        Assert.Equal(kept, await _store.GetArtifactAsync("r1", "student.safetensors", Ct));
-        Assert.Equal([_artifacts.BlobPath(kept.Sha256)], Blobs());
-        Assert.False(await _store.CompleteAsync(stale, new TaskCompletion("{}", []), Ct));
-        Assert.Equal(TaskState.Running, (await _store.GetTasksAsync("r1", Ct)).Single().State);
+        Assert.Equal(first.Sha256, second.Sha256);
+        Assert.Equal(("r2", "student.safetensors", "distill"), (second.RunId, second.Name, second.TaskId));
+        Assert.Single(Blobs());
+        Assert.Equal(new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), System.IO.File.GetLastWriteTimeUtc(_artifacts.BlobPath(first.Sha256)));
     }
 
     [Fact]
-    public async Task Put_RefusesANameThatLeavesTheRun()
+    public async Task StoreBlob_ThatCannotBeRenamedIntoPlace_FailsAndLeavesNoTemporaryFile()
     {
-        var lease = (await _store.ClaimAsync("s1", TimeSpan.FromSeconds(10), Ct))!.Lease;
+        // Something that is not a file sits where the blob goes: the copy is written to a temporary file, the rename fails.
+        var sha = Sha256("payload");
+        Directory.CreateDirectory(_artifacts.BlobPath(sha));
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _artifacts.PutAsync(lease, "../escape", File("x", "x"), Ct));
+        await Assert.ThrowsAnyAsync<IOException>(() => _artifacts.StoreBlobAsync("r1", "teacher/0", "x.bin", File("x", "payload"), Ct));
 
-        Assert.StartsWith("artifact name '../escape' has a '..' segment", error.Message);
-        Assert.Empty(await _store.ListArtifactsAsync("r1", Ct));
+        Assert.Empty(Blobs());
+        Assert.Equal([_artifacts.BlobPath(sha)], Directory.GetFileSystemEntries(Path.GetDirectoryName(_artifacts.BlobPath(sha))!));
+    }
+
+    [Fact]
+    public async Task StoreBlob_RefusesANameThatLeavesTheRun_BeforeWritingAnything()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _artifacts.StoreBlobAsync("r1", "teacher/0", "../escape", File("x", "x"), Ct));
+
+        Assert.StartsWith("artifact name '../escape' has a '..' segment", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Blobs());
+    }
+
+    [Fact]
+    public async Task StoreBlob_OfAMissingFile_FailsNamingIt()
+    {
+        var missing = Path.Combine(_directory, "never-written.bin");
+
+        var error = await Assert.ThrowsAsync<FileNotFoundException>(() => _artifacts.StoreBlobAsync("r1", "teacher/0", "x.bin", missing, Ct));
+
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+        Assert.Empty(Blobs());
+    }
+
+    [Fact]
+    public async Task OpenRead_OfARecordWhoseBlobIsMissing_ThrowsNotFound()
+    {
+        var stored = await _artifacts.StoreBlobAsync("r1", "teacher/0", "a.bin", File("a", "kept"), Ct);
+        var deleted = await _artifacts.StoreBlobAsync("r1", "teacher/1", "b.bin", File("b", "deleted by hand"), Ct);
+        System.IO.File.Delete(_artifacts.BlobPath(deleted.Sha256));
+        var neverStored = stored with { Sha256 = Sha256("never stored") };
+
+        // What the API answers 500 for, naming the artifact: its blob's file, or the whole blob directory, is gone.
+        Assert.Throws<FileNotFoundException>(() => _artifacts.OpenRead(deleted));
+        Assert.True(Record.Exception(() => _artifacts.OpenRead(neverStored)) is FileNotFoundException or DirectoryNotFoundException);
+        await using var read = _artifacts.OpenRead(stored);
+        Assert.Equal(4, read.Length);
+    }
+
+    /// <summary>A clock that always says <paramref name="now"/>.</summary>
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -1,19 +1,19 @@
-using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Ensemble.Contracts.Reports;
+using Ensemble.Contracts.Runs;
 using Ensemble.Grains.Artifacts;
-using Ensemble.Silo.Artifacts;
-using Ensemble.Silo.Hosting;
-using Ensemble.Silo.Metrics;
+using Ensemble.Grains.Placement;
 using Ensemble.Silo.Runs;
-using Ensemble.Silo.Store;
+using Ensemble.Silo.Tests.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ensemble.Silo.Tests.Execution;
 
-/// <summary>A silo in this process runs a whole small run through the store: every task claimed, its outputs published as blobs, the run succeeded.</summary>
-public sealed class SiloRunTests : IAsyncLifetime
+/// <summary>
+/// A real silo in this process (<see cref="TestSilo"/>, real training) runs a whole small run through its grains:
+/// every task placed on a slot, its outputs published as blobs, the run succeeded.
+/// </summary>
+public sealed class SiloRunTests
 {
     private const string Spec = """
         name: silo-inproc
@@ -40,80 +40,44 @@ public sealed class SiloRunTests : IAsyncLifetime
         baseline: true
         """;
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-silo-run-").FullName;
-    // The silos' meters: nothing listens, nothing serves them.
-    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private ITaskStore _store = null!;
-    private ArtifactStore _artifacts = null!;
+    private static Task<TestSilo> StartAsync(int slots = 1) => TestSilo.StartAsync(slots, configure: o => o with { Threads = 2 });
 
-    public async Task InitializeAsync()
-    {
-        _store = TaskStoreFactory.Open($"sqlite:{Path.Combine(_directory, "store.db")}");
-        await _store.MigrateAsync(CancellationToken.None);
-        _artifacts = new ArtifactStore(Path.Combine(_directory, "artifacts"), _store);
-    }
+    private static ArtifactStore Blobs(TestSilo silo) => silo.Services.GetRequiredService<ArtifactStore>();
 
-    public async Task DisposeAsync()
+    private static async Task<RunSnapshot> RunToEndAsync(TestSilo silo, string runId)
     {
-        await _store.DisposeAsync();
-        await _meters.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private SiloService Silo(string id, double leaseSeconds = 10)
-    {
-        var options = new SiloOptions
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (DateTime.UtcNow < deadline)
         {
-            Store = "unused",
-            Artifacts = _artifacts.Root,
-            SiloId = id,
-            Threads = 2,
-            LeaseDuration = TimeSpan.FromSeconds(leaseSeconds),
-            PollInterval = TimeSpan.FromMilliseconds(50),
-        };
-        return new SiloService(_store, _artifacts, options, NullLogger<SiloService>.Instance,
-            new SiloMetrics(_meters.GetRequiredService<IMeterFactory>(), id, options.Slots));
-    }
-
-    private async Task<RunRecord> RunToEndAsync(SiloService silo, string runId)
-    {
-        await silo.StartAsync(CancellationToken.None);
-        try
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            while (DateTime.UtcNow < deadline)
-            {
-                var run = (await _store.GetRunAsync(runId, CancellationToken.None))!;
-                if (run.State is RunState.Succeeded or RunState.Failed or RunState.Cancelled) return run;
-                await Task.Delay(100);
-            }
-
-            throw new TimeoutException("the run did not finish in 3 minutes");
+            var run = (await silo.Runs.GetAsync(runId, CancellationToken.None))!;
+            if (StateNames.IsTerminal(run.Run.State)) return run;
+            await Task.Delay(100);
         }
-        finally
-        {
-            await silo.StopAsync(CancellationToken.None);
-        }
+
+        throw new TimeoutException("the run did not finish in 3 minutes");
     }
 
     [Fact]
-    public async Task EveryTaskRunsThroughTheStore_OutputsArePublishedAsBlobs_AndTheReportReadsThem()
+    public async Task EveryTaskRunsOnTheSilosSlots_OutputsArePublishedAsBlobs_AndTheReportReadsThem()
     {
-        var run = await new RunSubmitter(_store).SubmitAsync(Spec, "yaml", CancellationToken.None);
+        // Two slots: independent tasks (the teachers, the baseline) train side by side, as on a silo with two GPUs.
+        await using var silo = await StartAsync(slots: 2);
+        var run = await new RunSubmitter(silo.Runs).SubmitAsync(Spec, "yaml", CancellationToken.None);
 
-        var finished = await RunToEndAsync(Silo("inproc"), run.RunId);
+        var finished = await RunToEndAsync(silo, run.Run.RunId);
 
-        Assert.Equal(RunState.Succeeded, finished.State);
-        var tasks = await _store.GetTasksAsync(run.RunId, CancellationToken.None);
+        Assert.Equal(RunState.Succeeded, finished.Run.State);
+        var tasks = finished.Tasks;
         Assert.All(tasks, t => Assert.Equal((TaskState.Succeeded, 1), (t.State, t.Attempt)));
-        var artifacts = (await _store.ListArtifactsAsync(run.RunId, CancellationToken.None)).ToDictionary(a => a.Name);
+        var artifacts = (await silo.Runs.ListArtifactsAsync(run.Run.RunId, CancellationToken.None)).ToDictionary(a => a.Name);
         Assert.Contains("student.safetensors", artifacts.Keys);
         Assert.Contains("student.onnx", artifacts.Keys);
         // The online targets were computed from the teachers' and the specialist's linked weights; their per-epoch cache stays in the workspace.
         Assert.DoesNotContain(artifacts.Keys, name => name.Contains("targets-epoch", StringComparison.Ordinal));
         Assert.Contains("tasks/teacher-2/outputs.safetensors", artifacts.Keys);
         Assert.DoesNotContain(artifacts.Keys, name => name.Contains("checkpoints", StringComparison.Ordinal));
-        await using (var report = _artifacts.OpenRead(artifacts["report.json"]))
+        var blobs = Blobs(silo);
+        await using (var report = blobs.OpenRead(artifacts["report.json"]))
         {
             var parsed = JsonSerializer.Deserialize<RunReport>(report, AtomicFile.Json)!;
             Assert.Equal(["teacher/0", "teacher/1", "teacher/2"], parsed.Models.Select(m => m.Name).Where(n => n.StartsWith("teacher/", StringComparison.Ordinal)));
@@ -123,61 +87,62 @@ public sealed class SiloRunTests : IAsyncLifetime
             Assert.Equal(artifacts["student-int8.onnx"].Size, parsed.Models.Single(m => m.Name == "student-int8").Bytes);
         }
 
-        // Every attempt's workspace is gone once its task succeeded; only blobs remain.
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_artifacts.Root, "work"), "*", SearchOption.AllDirectories));
-        var events = await _store.ReadEventsAsync(run.RunId, 0, 10_000, CancellationToken.None);
-        Assert.Equal(tasks.Count, events.Count(e => e.Kind == "task-started"));
-        Assert.Contains(events, e => e.Kind == "task-progress" && e.TaskId == "teacher/1" && e.DataJson!.Contains("\"epoch\":6", StringComparison.Ordinal));
+        // Every slot is free again once each attempt is over (the last one tidies up after its run has succeeded), and
+        // every attempt's workspace is gone: only blobs remain.
+        await WaitForAsync(async () => (await silo.Grains.GetGrain<ISlotRegistryGrain>(0).List()).Count == 0);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(blobs.Root, "work"), "*", SearchOption.AllDirectories));
+        var events = await silo.Runs.ReadEventsAsync(run.Run.RunId, 0, 10_000, CancellationToken.None);
+        Assert.Equal(tasks.Count, events.Count(e => e.Kind == EventKinds.TaskPlaced));
+        Assert.Equal(tasks.Count, events.Count(e => e.Kind == EventKinds.TaskStarted));
+        Assert.Contains(events, e => e.Kind == EventKinds.TaskProgress && e.TaskId == "teacher/1" && e.DataJson!.Contains("\"epoch\":6", StringComparison.Ordinal));
+        Assert.Equal(EventKinds.RunSucceeded, events[^1].Kind);
     }
 
     [Fact]
-    public async Task CancellingARun_StopsItsRunningTaskAtTheNextRenewal_AndFreesTheSlot()
+    public async Task CancellingARun_StopsItsRunningTaskAtOnce_AndFreesTheSlot()
     {
         var spec = Spec.Replace("count: 3\n  min: 2", "count: 1").Replace("training: {epochs: 6, batch_size: 64}", "training: {epochs: 500, batch_size: 64}");
-        var run = await new RunSubmitter(_store).SubmitAsync(spec, "yaml", CancellationToken.None);
-        var silo = Silo("inproc", leaseSeconds: 1.5);
-        await silo.StartAsync(CancellationToken.None);
-        try
-        {
-            await WaitForAsync(async () => (await _store.GetTasksAsync(run.RunId, CancellationToken.None)).Single(t => t.TaskId == "teacher/0").ProgressJson is not null);
-            Assert.Contains(silo.Running, c => c.Lease.TaskId == "teacher/0");
+        await using var silo = await StartAsync();
+        var run = await new RunSubmitter(silo.Runs).SubmitAsync(spec, "yaml", CancellationToken.None);
+        var runId = run.Run.RunId;
+        var slots = silo.Grains.GetGrain<ISlotRegistryGrain>(0);
 
-            await _store.CancelRunAsync(run.RunId, CancellationToken.None);
-            var cancelled = DateTime.UtcNow;
-            await WaitForAsync(() => Task.FromResult(silo.Running.Count == 0));
+        await WaitForAsync(async () => (await silo.Runs.GetAsync(runId, CancellationToken.None))!.Tasks.Single(t => t.TaskId == "teacher/0").ProgressJson is not null);
+        Assert.Contains((await silo.Runs.ListSilosAsync(CancellationToken.None)).Single().RunningTasks, t => t == $"{runId}:teacher/0");
 
-            // Renewed every 0.5 s: the attempt learns of the cancel at its next renewal, then stops within an epoch's batch.
-            Assert.True((DateTime.UtcNow - cancelled).TotalSeconds < 3, $"stopped {(DateTime.UtcNow - cancelled).TotalSeconds:F1} s after the cancel");
-            var tasks = await _store.GetTasksAsync(run.RunId, CancellationToken.None);
-            Assert.All(tasks, t => Assert.Equal(TaskState.Cancelled, t.State));
-            Assert.Empty(await _store.ListArtifactsAsync(run.RunId, CancellationToken.None));
-            Assert.False(Directory.Exists(Path.Combine(_artifacts.Root, "work", run.RunId, "teacher-0")));
-        }
-        finally
-        {
-            await silo.StopAsync(CancellationToken.None);
-        }
+        await silo.Runs.CancelAsync(runId, CancellationToken.None);
+        var cancelled = DateTime.UtcNow;
+        await WaitForAsync(async () => (await slots.List()).Count == 0);
+
+        // The run grain stops the attempt when it cancels; it stops within an epoch's batch, and its grain frees the slot.
+        Assert.True((DateTime.UtcNow - cancelled).TotalSeconds < 3, $"stopped {(DateTime.UtcNow - cancelled).TotalSeconds:F1} s after the cancel");
+        var tasks = (await silo.Runs.GetAsync(runId, CancellationToken.None))!.Tasks;
+        Assert.All(tasks, t => Assert.Equal(TaskState.Cancelled, t.State));
+        Assert.Empty(await silo.Runs.ListArtifactsAsync(runId, CancellationToken.None));
+        await WaitForAsync(() => Task.FromResult(!Directory.Exists(Path.Combine(Blobs(silo).Root, "work", runId, "teacher-0"))));
+        Assert.Empty((await silo.Runs.ListSilosAsync(CancellationToken.None)).Single().RunningTasks);
     }
 
     [Fact]
     public async Task ATaskThatFailsEveryAttempt_IsRetriedThenFailsTheRun_WithItsErrorRecorded()
     {
-        var missing = Path.Combine(_directory, "no-such-dataset");
+        await using var silo = await StartAsync();
+        var missing = Path.Combine(silo.Directory, "no-such-dataset");
         var spec = Spec.Replace("dataset: synthetic", $"dataset: {missing}").Replace("count: 3\n  min: 2", "count: 1");
-        var run = await new RunSubmitter(_store, maxAttempts: 2).SubmitAsync(spec, "yaml", CancellationToken.None);
+        var run = await new RunSubmitter(silo.Runs, maxAttempts: 2).SubmitAsync(spec, "yaml", CancellationToken.None);
 
-        var finished = await RunToEndAsync(Silo("inproc"), run.RunId);
+        var finished = await RunToEndAsync(silo, run.Run.RunId);
 
-        Assert.Equal(RunState.Failed, finished.State);
-        var tasks = await _store.GetTasksAsync(run.RunId, CancellationToken.None);
+        Assert.Equal(RunState.Failed, finished.Run.State);
+        var tasks = finished.Tasks;
         var failed = Assert.Single(tasks, t => t.State == TaskState.Failed);
         Assert.Equal(2, failed.Attempt);
         Assert.Contains(missing, failed.Error);
-        Assert.Contains(failed.TaskId, finished.Error);
+        Assert.Contains(failed.TaskId, finished.Run.Error);
         Assert.All(tasks.Where(t => t != failed), t => Assert.Equal(TaskState.Cancelled, t.State));
-        var events = await _store.ReadEventsAsync(run.RunId, 0, 1000, CancellationToken.None);
-        Assert.Single(events, e => e.Kind == "task-retry" && e.TaskId == failed.TaskId);
-        Assert.False(Directory.Exists(Path.Combine(_artifacts.Root, "work", run.RunId, failed.TaskId.Replace('/', '-'))));
+        var events = await silo.Runs.ReadEventsAsync(run.Run.RunId, 0, 1000, CancellationToken.None);
+        Assert.Single(events, e => e.Kind == EventKinds.TaskRetry && e.TaskId == failed.TaskId);
+        await WaitForAsync(() => Task.FromResult(!Directory.Exists(Path.Combine(Blobs(silo).Root, "work", run.Run.RunId, failed.TaskId.Replace('/', '-')))));
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition)

@@ -1,49 +1,29 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Ensemble.Silo.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
+using Ensemble.Grains.Execution;
+using Ensemble.Silo.Runs;
+using Ensemble.Silo.Tests.Testing;
 
 namespace Ensemble.Silo.Tests.Metrics;
 
-/// <summary>A whole silo as <c>ensemble silo</c> composes it (<see cref="SiloHost.BuildAsync"/>), on a loopback port, over SQLite in a temporary directory.</summary>
+/// <summary>A whole silo as <c>ensemble silo</c> composes it (a <see cref="TestSilo"/>), scraped at <c>/metrics</c>.</summary>
 internal sealed class InProcessSilo : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private InProcessSilo(TestSilo silo) => Silo = silo;
 
-    private InProcessSilo(WebApplication app, string directory, Uri address)
-    {
-        _app = app;
-        Directory = directory;
-        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-    }
+    /// <summary>The silo.</summary>
+    public TestSilo Silo { get; }
 
-    public string Directory { get; }
+    /// <summary>A client of its API and metrics.</summary>
+    public HttpClient Client => Silo.Client;
 
-    public HttpClient Client { get; }
+    /// <summary>Its runs.</summary>
+    public RunCatalog Runs => Silo.Runs;
 
-    public string StorePath => Path.Combine(Directory, "store.db");
-
-    public static async Task<InProcessSilo> StartAsync(string siloId, string? token = null)
-    {
-        var directory = System.IO.Directory.CreateTempSubdirectory("ensemble-metrics-").FullName;
-        var app = await SiloHost.BuildAsync(new SiloOptions
-        {
-            Store = $"sqlite:{Path.Combine(directory, "store.db")}",
-            Artifacts = Path.Combine(directory, "artifacts"),
-            SiloId = siloId,
-            Urls = "http://127.0.0.1:0",
-            Token = token,
-            Threads = 2,
-            LeaseDuration = TimeSpan.FromSeconds(3),
-            PollInterval = TimeSpan.FromMilliseconds(50),
-            HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-        }, CancellationToken.None);
-        await app.StartAsync();
-        var address = SiloHost.ListeningAddress(app).AbsoluteUri.TrimEnd('/');
-        return new InProcessSilo(app, directory, new Uri(address));
-    }
+    /// <summary>Starts silo <paramref name="siloId"/> (real training unless <paramref name="runner"/> is given), its API guarded by <paramref name="token"/>.</summary>
+    public static async Task<InProcessSilo> StartAsync(string siloId, string? token = null, IAttemptRunner? runner = null) =>
+        new(await TestSilo.StartAsync(runner: runner, configure: o => o with { SiloId = siloId, Token = token, Threads = 2 }));
 
     /// <summary>Submits a YAML spec through the API; returns the run id.</summary>
     public async Task<string> SubmitAsync(string yaml)
@@ -71,18 +51,5 @@ internal sealed class InProcessSilo : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp directory left behind is harmless.
-        }
-    }
+    public ValueTask DisposeAsync() => Silo.DisposeAsync();
 }
