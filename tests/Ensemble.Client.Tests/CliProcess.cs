@@ -34,9 +34,8 @@ internal static class CliProcess
         start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);
-        // The tests' own environment must not point the CLI at a silo or token it did not ask for.
-        start.Environment.Remove("ENSEMBLE_SILO");
-        start.Environment.Remove("ENSEMBLE_TOKEN");
+        // The tests' own environment must not point the CLI at a cluster or token it did not ask for.
+        foreach (var name in new[] { "ENSEMBLE_CLUSTER", "ENSEMBLE_CLUSTER_ID", "ENSEMBLE_TOKEN", "ENSEMBLE_SILO" }) start.Environment.Remove(name);
         foreach (var (name, value) in environment)
         {
             if (value is null) start.Environment.Remove(name);

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Ensemble.Client.Tests;
 
-/// <summary>The remote verbs against a real silo in this process: the happy path, then each error a user can hit.</summary>
+/// <summary>The remote verbs, an Orleans client in a child process, against a real silo in this process: the happy path, then each error a user can hit.</summary>
 public sealed class RemoteCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("ensemble-remote-").FullName;
@@ -16,14 +16,14 @@ public sealed class RemoteCommandTests : IDisposable
         return path;
     }
 
-    private static Dictionary<string, string?> Env(string? silo = null, string? token = null) =>
-        new() { ["ENSEMBLE_SILO"] = silo, ["ENSEMBLE_TOKEN"] = token };
+    private static Dictionary<string, string?> Env(string? cluster = null, string? token = null) =>
+        new() { ["ENSEMBLE_CLUSTER"] = cluster, ["ENSEMBLE_TOKEN"] = token };
 
     [Fact]
     public async Task SubmitWait_ThenStatusPullSilos_ThenCancelRefused()
     {
         await using var silo = await TestSilo.StartAsync(token: "s3cret");
-        var env = Env(silo.Url, "s3cret");
+        var env = Env(silo.Gateway, "s3cret");
         var spec = Write("tiny.yaml", TestSpecs.Tiny);
 
         var submitted = CliProcess.Run(env, "submit", spec, "--wait");
@@ -68,7 +68,7 @@ public sealed class RemoteCommandTests : IDisposable
     public async Task Watch_OfACancelledRun_ExitsWithTheCancelledCode_AndJsonLinesParse()
     {
         await using var silo = await TestSilo.StartAsync(slots: 0); // nothing runs: the run stays queued
-        var env = Env(silo.Url);
+        var env = Env(silo.Gateway);
         var submitted = CliProcess.Run(env, "submit", Write("tiny.yaml", TestSpecs.Tiny), "--json");
         Assert.Equal(0, submitted.ExitCode);
         var runId = JsonDocument.Parse(submitted.StdOut).RootElement.GetProperty("id").GetString()!;
@@ -90,39 +90,63 @@ public sealed class RemoteCommandTests : IDisposable
     }
 
     [Fact]
-    public void UnreachableSilo_ExitsWithItsCode_AndNamesTheAddress()
+    public void UnreachableCluster_ExitsWithItsCode_AndNamesTheAddressAndTheSocketError()
     {
-        var (code, _, stderr) = CliProcess.Run("status", "--silo", "http://127.0.0.1:1");
+        var (code, _, stderr) = CliProcess.Run("status", "--cluster", "127.0.0.1:1");
         Assert.Equal(3, code);
-        Assert.StartsWith("error: silo http://127.0.0.1:1/ is unreachable", stderr.Trim());
+        Assert.Equal("error: cluster 127.0.0.1:1 is unreachable: 127.0.0.1:1: Connection refused", stderr.Trim());
 
-        var submit = CliProcess.Run(Env("http://127.0.0.1:1"), "submit", Write("tiny.yaml", TestSpecs.Tiny));
+        var submit = CliProcess.Run(Env("127.0.0.1:1"), "submit", Write("tiny.yaml", TestSpecs.Tiny));
         Assert.Equal(3, submit.ExitCode);
+        var unresolved = CliProcess.Run("silos", "--cluster", "no-such-host.invalid:30000");
+        Assert.Equal(3, unresolved.ExitCode);
+        Assert.Contains("gateway host 'no-such-host.invalid' does not resolve", unresolved.StdErr);
     }
 
     [Fact]
-    public void NoSiloGiven_IsBadInput_SayingHowToGiveOne()
+    public async Task AnotherClusterId_IsUnreachable_NamingTheIdTried()
+    {
+        await using var silo = await TestSilo.StartAsync(slots: 0);
+        var (code, _, stderr) = CliProcess.Run(Env(silo.Gateway), "status", "--cluster-id", "not-this-one");
+        Assert.Equal(3, code);
+        Assert.Contains("no gateway let the client in within 15 s (is the cluster id 'not-this-one'?)", stderr);
+    }
+
+    [Fact]
+    public void NoClusterGiven_IsBadInput_SayingHowToGiveOne()
     {
         var (code, _, stderr) = CliProcess.Run("silos");
         Assert.Equal(2, code);
-        Assert.Contains("--silo: no silo given; pass --silo http://HOST:PORT or set ENSEMBLE_SILO", stderr);
-        var bad = CliProcess.Run("silos", "--silo", "ftp://x");
-        Assert.Equal(2, bad.ExitCode);
-        Assert.Contains("--silo: expected http://HOST:PORT, got 'ftp://x'", bad.StdErr);
+        Assert.Equal("error: --cluster: no cluster given; pass --cluster HOST:30000 or set ENSEMBLE_CLUSTER", stderr.Trim());
+        var former = CliProcess.Run(new Dictionary<string, string?> { ["ENSEMBLE_SILO"] = "http://silo:8470" }, "silos");
+        Assert.Equal(2, former.ExitCode);
+        Assert.Contains("ENSEMBLE_SILO, an HTTP URL, is no longer read", former.StdErr);
+        foreach (var bad in new[] { "http://silo:8470", "silo:0", "silo:http", ":30000" })
+        {
+            var refused = CliProcess.Run("silos", "--cluster", bad);
+            Assert.True(refused.ExitCode == 2, $"{bad}: {refused.ExitCode} {refused.StdErr}");
+            Assert.Contains("--cluster: expected HOST:PORT of a silo's gateway", refused.StdErr);
+            Assert.Contains($"got '{bad}'", refused.StdErr);
+        }
     }
 
     [Fact]
-    public async Task WrongOrMissingToken_ExitsWithTheAuthCode_AndStoresNothing()
+    public async Task WrongOrMissingToken_ExitsWithTheAuthCode_ForEveryVerb_AndStoresNothing()
     {
         await using var silo = await TestSilo.StartAsync(token: "right");
         var spec = Write("tiny.yaml", TestSpecs.Tiny);
 
-        var wrong = CliProcess.Run(Env(silo.Url, "wrong"), "submit", spec);
+        var wrong = CliProcess.Run(Env(silo.Gateway, "wrong"), "submit", spec);
         Assert.Equal(4, wrong.ExitCode);
-        Assert.Contains("refused the request (401)", wrong.StdErr);
+        Assert.Contains($"cluster {silo.Gateway} refused the request: the cluster refused the client's token", wrong.StdErr);
         Assert.Contains("set ENSEMBLE_TOKEN", wrong.StdErr);
-        var missing = CliProcess.Run(Env(silo.Url), "status");
-        Assert.Equal(4, missing.ExitCode);
+        foreach (var args in new[] { ["status"], ["silos"], ["cancel", "any-1"], ["watch", "any-1"], new[] { "pull", "any-1", "--out", Path.Combine(_directory, "p") } })
+        {
+            var missing = CliProcess.Run(Env(silo.Gateway), args);
+            Assert.True(missing.ExitCode == 4, $"{string.Join(' ', args)}: {missing.ExitCode} {missing.StdErr}");
+            Assert.Contains("the cluster requires a token and the client sent none", missing.StdErr);
+        }
+
         Assert.Equal(0, await silo.RunCountAsync());
     }
 
@@ -130,7 +154,7 @@ public sealed class RemoteCommandTests : IDisposable
     public async Task InvalidOrMalformedSpec_ListsEveryProblem_AndStoresNothing()
     {
         await using var silo = await TestSilo.StartAsync(slots: 0);
-        var env = Env(silo.Url);
+        var env = Env(silo.Gateway);
 
         var invalid = CliProcess.Run(env, "submit", Write("bad.yaml", TestSpecs.Invalid));
         Assert.Equal(2, invalid.ExitCode);
@@ -149,7 +173,7 @@ public sealed class RemoteCommandTests : IDisposable
     public async Task UnknownRunId_IsBadInput_ForEveryVerb_AndPullWritesNothing()
     {
         await using var silo = await TestSilo.StartAsync(slots: 0);
-        var env = Env(silo.Url);
+        var env = Env(silo.Gateway);
         var target = Path.Combine(_directory, "nothing");
         foreach (var args in new[] { ["status", "nope-1"], ["watch", "nope-1"], ["cancel", "nope-1"], new[] { "pull", "nope-1", "--out", target } })
         {
@@ -165,7 +189,7 @@ public sealed class RemoteCommandTests : IDisposable
     public async Task Pull_IntoAnUnwritableDirectory_NamesIt_AndChangesNothing()
     {
         await using var silo = await TestSilo.StartAsync(slots: 0);
-        var env = Env(silo.Url);
+        var env = Env(silo.Gateway);
         var submitted = CliProcess.Run(env, "submit", Write("tiny.yaml", TestSpecs.Tiny), "--json");
         var runId = JsonDocument.Parse(submitted.StdOut).RootElement.GetProperty("id").GetString()!;
         var file = Write("a-file", "x");

@@ -7,22 +7,23 @@ namespace Ensemble.Client.Tests;
 
 /// <summary>
 /// A real silo in the test process for the CLI to talk to: a one-silo Orleans cluster on free loopback ports, its
-/// grain state in SQLite in a temp directory, its API on a loopback port.
+/// grain state in SQLite in a temp directory; the CLI connects to its Orleans gateway.
 /// </summary>
 internal sealed class TestSilo : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _directory;
 
-    private TestSilo(WebApplication app, string directory, string url)
+    private TestSilo(WebApplication app, string directory, string gateway)
     {
         _app = app;
         _directory = directory;
-        Url = url;
+        Gateway = gateway;
         Runs = app.Services.GetRequiredService<RunCatalog>();
     }
 
-    public string Url { get; }
+    /// <summary>The gateway as <c>--cluster</c> takes it: <c>127.0.0.1:PORT</c>.</summary>
+    public string Gateway { get; }
 
     public RunCatalog Runs { get; }
 
@@ -43,8 +44,7 @@ internal sealed class TestSilo : IAsyncDisposable
             ConsoleLogging = false,
         }, CancellationToken.None);
         await app.StartAsync();
-        var url = SiloHost.ListeningAddress(app).AbsoluteUri.TrimEnd('/');
-        return new TestSilo(app, directory, url);
+        return new TestSilo(app, directory, SiloHost.GatewayEndpoint(app).ToString());
     }
 
     public async Task<int> RunCountAsync() => (await Runs.ListAsync(1000, CancellationToken.None)).Count;

@@ -12,12 +12,13 @@ public static class CancelCommand
     public static Command Create()
     {
         var id = CliOptions.RunId();
-        var silo = CliOptions.Silo();
+        var cluster = new ClusterConnectionOptions();
         var json = CliOptions.Json();
-        var command = new Command("cancel", "Cancel a run.") { id, silo, json };
+        var command = new Command("cancel", "Cancel a run.") { id, json };
+        cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
-            using var client = new SiloClient(SiloConnection.Resolve(parse.GetValue(silo)));
+            await using var client = await cluster.ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
             var run = await client.CancelAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(parse.GetValue(json)
                 ? JsonSerializer.Serialize(run, ApiJson.Options)

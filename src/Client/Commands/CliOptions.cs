@@ -1,17 +1,10 @@
 using System.CommandLine;
-using Ensemble.Client.Remote;
 
 namespace Ensemble.Client.Commands;
 
 /// <summary>The options several verbs share, built fresh for each command.</summary>
 internal static class CliOptions
 {
-    /// <summary><c>--silo URL</c>: the silo to talk to; <c>ENSEMBLE_SILO</c> when absent.</summary>
-    public static Option<string?> Silo() => new("--silo")
-    {
-        Description = $"the silo's URL, e.g. http://silo:8470 (default ${SiloConnection.SiloVariable}); its token comes from ${SiloConnection.TokenVariable}",
-    };
-
     /// <summary><c>--json</c>: machine-readable output.</summary>
     public static Option<bool> Json() => new("--json") { Description = "machine-readable JSON on stdout (one object per line when following a run)" };
 

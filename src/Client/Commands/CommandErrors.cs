@@ -49,10 +49,7 @@ internal static class CommandErrors
             case SiloAuthenticationException:
                 Console.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Unauthorized;
-            case SiloRequestException request:
-                Console.Error.WriteLine($"error: {(request.IsCallerError ? "" : "silo: ")}{e.Message}");
-                return request.IsCallerError ? ExitCodes.BadInput : ExitCodes.Failed;
-            case RunSpecException or ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException
+            case RunSpecException or RunRequestException or ArgumentException or FormatException or FileNotFoundException or DirectoryNotFoundException
                 or InvalidDataException or UnauthorizedAccessException:
                 Console.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.BadInput;

@@ -13,15 +13,16 @@ public static class PullCommand
     public static Command Create()
     {
         var id = CliOptions.RunId();
-        var silo = CliOptions.Silo();
+        var cluster = new ClusterConnectionOptions();
         var output = new Option<string?>("--out") { Description = "the directory to write into (default ./ID)" };
         var all = new Option<bool>("--all") { Description = "every artifact (task outputs and teacher models too), not only the student and report" };
         var json = CliOptions.Json();
-        var command = new Command("pull", "Download a run's student and report.") { id, silo, output, all, json };
+        var command = new Command("pull", "Download a run's student and report.") { id, output, all, json };
+        cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var runId = parse.GetValue(id)!;
-            using var client = new SiloClient(SiloConnection.Resolve(parse.GetValue(silo)));
+            await using var client = await cluster.ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
             // The run is looked up first, so an unknown id does not leave an empty directory behind.
             var run = await client.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
             var directory = OutputDirectory.Prepare(parse.GetValue(output) ?? run.Id, "--out");

@@ -11,7 +11,8 @@ namespace Ensemble.Client.Commands;
 /// <summary>
 /// <c>ensemble run SPEC</c>: a run to completion with live progress, then the evaluation table and the student's files.
 /// By default on a silo embedded in this process (SQLite and artifacts under <c>./.ensemble</c>): run again after an
-/// interruption, the same spec resumes its unfinished run. With <c>--silo URL</c> the same run goes to a cluster.
+/// interruption, the same spec resumes its unfinished run. With <c>--cluster</c> the same run goes to a cluster. Both talk to
+/// their silo through the same Orleans client calls (<see cref="ClusterSession"/>).
 /// </summary>
 public static class RunCommand
 {
@@ -23,8 +24,8 @@ public static class RunCommand
     {
         var spec = new Argument<string>("spec") { Description = "the run spec, YAML (.yaml, .yml) or JSON (.json)" };
         var output = new Option<string?>("--out") { Description = "where the student and report go (default HOME/runs/NAME)" };
-        var silo = CliOptions.Silo();
-        silo.Description = "run on this cluster instead of the embedded silo (or $ENSEMBLE_SILO); token from $ENSEMBLE_TOKEN";
+        var cluster = new ClusterConnectionOptions();
+        cluster.Cluster.Description = $"run on this cluster instead of the embedded silo: {cluster.Cluster.Description}";
         var home = new Option<string?>("--home") { Description = $"the embedded silo's store and artifacts (default ${HomeVariable}, else ./.ensemble)" };
         var slots = new Option<int>("--slots") { Description = "embedded: tasks trained at once", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "embedded: libtorch threads per slot (default: the cores divided among the slots)" };
@@ -32,20 +33,21 @@ public static class RunCommand
         var json = CliOptions.Json();
         var command = new Command("run", "Train the teachers and specialists, aggregate their soft targets, distill the student and report.")
         {
-            spec, output, silo, home, slots, threads, fresh, json,
+            spec, output, home, slots, threads, fresh, json,
         };
+        cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(() => RunAsync(new Request(
-            parse.GetValue(spec)!, parse.GetValue(output), parse.GetValue(silo), parse.GetValue(home), parse.GetValue(slots),
+            parse.GetValue(spec)!, parse.GetValue(output), cluster.IsGiven(parse) ? cluster.Resolve(parse) : null, parse.GetValue(home), parse.GetValue(slots),
             parse.GetValue(threads), parse.GetValue(fresh), parse.GetValue(json)), cancellationToken)));
         return command;
     }
 
-    private sealed record Request(string SpecPath, string? Output, string? Silo, string? Home, int Slots, int? Threads, bool Fresh, bool Json);
+    private sealed record Request(string SpecPath, string? Output, ClusterAddress? Cluster, string? Home, int Slots, int? Threads, bool Fresh, bool Json);
 
     private static async Task<int> RunAsync(Request request, CancellationToken cancellationToken)
     {
         // Everything that can be wrong with the input is found before anything is stored.
-        var remote = SiloConnection.IsGiven(request.Silo);
+        var remote = request.Cluster is not null;
         var (spec, specJson) = SpecSubmission.Load(request.SpecPath, remote);
         var name = spec.Name!;
         if (request.Slots < 1) throw new ArgumentException($"--slots: must be >= 1, not {request.Slots}");
@@ -64,17 +66,17 @@ public static class RunCommand
         var output = OutputDirectory.Prepare(request.Output ?? Path.Combine(homeDirectory, "runs", name), "--out");
         var view = RunFollower.ViewFor(request.Json);
 
-        if (remote)
+        if (request.Cluster is { } address)
         {
-            using var client = new SiloClient(SiloConnection.Resolve(request.Silo));
+            await using var client = await ClusterSession.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
             var run = await SpecSubmission.SubmitAsync(client, request.SpecPath, specJson, cancellationToken).ConfigureAwait(false);
-            view.Note($"submitted run {run.Id} to {client.Connection.BaseAddress}: {run.Tasks.Count} tasks");
+            view.Note($"submitted run {run.Id} to {client.Display}: {run.Tasks.Count} tasks");
             return await FollowAsync(client, run, view, output, request.Json,
                 $"run {run.Id} goes on on the cluster; follow it with: ensemble watch {run.Id}", cancellationToken).ConfigureAwait(false);
         }
 
         await using var silo = await EmbeddedSilo.StartAsync(homeDirectory, request.Slots, request.Threads, cancellationToken).ConfigureAwait(false);
-        using (var client = new SiloClient(silo.Connection))
+        await using (var client = silo.Connect())
         {
             RunDetail run;
             if (await silo.FindUnfinishedAsync(specJson, cancellationToken).ConfigureAwait(false) is { } unfinished)
@@ -102,7 +104,7 @@ public static class RunCommand
         }
     }
 
-    private static async Task<int> FollowAsync(SiloClient client, RunDetail run, IRunView view, string output, bool json, string onInterrupt,
+    private static async Task<int> FollowAsync(ClusterSession client, RunDetail run, IRunView view, string output, bool json, string onInterrupt,
         CancellationToken cancellationToken)
     {
         try

@@ -23,7 +23,7 @@ internal static class RunFollower
         : new LiveRunView(AnsiConsole.Console);
 
     /// <summary>Shows <paramref name="run"/>'s events until it ends; returns its final state.</summary>
-    public static async Task<RunDetail> FollowAsync(SiloClient client, RunDetail run, IRunView view, CancellationToken cancellationToken)
+    public static async Task<RunDetail> FollowAsync(ClusterSession client, RunDetail run, IRunView view, CancellationToken cancellationToken)
     {
         if (!run.State.IsTerminal())
         {
@@ -34,7 +34,7 @@ internal static class RunFollower
     }
 
     /// <summary>Downloads the run's artifacts (its deliverables, or all) into <paramref name="directory"/>; returns name and path of each.</summary>
-    public static async Task<IReadOnlyList<(string Name, string Path)>> PullAsync(SiloClient client, string runId, string directory, bool all,
+    public static async Task<IReadOnlyList<(string Name, string Path)>> PullAsync(ClusterSession client, string runId, string directory, bool all,
         CancellationToken cancellationToken)
     {
         var pulled = new List<(string, string)>();
@@ -54,7 +54,7 @@ internal static class RunFollower
     /// Ends a followed run: on success the evaluation table (or JSON) and where its files are; otherwise why it did not
     /// succeed. Returns the exit code.
     /// </summary>
-    public static async Task<int> FinishAsync(SiloClient client, RunDetail run, string? directory, bool json, CancellationToken cancellationToken)
+    public static async Task<int> FinishAsync(ClusterSession client, RunDetail run, string? directory, bool json, CancellationToken cancellationToken)
     {
         RunReport? report = null;
         IReadOnlyList<(string Name, string Path)> files = [];

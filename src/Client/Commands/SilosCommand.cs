@@ -13,12 +13,13 @@ public static class SilosCommand
     /// <summary>Builds the command and its options.</summary>
     public static Command Create()
     {
-        var silo = CliOptions.Silo();
+        var cluster = new ClusterConnectionOptions();
         var json = CliOptions.Json();
-        var command = new Command("silos", "List the silos of a cluster.") { silo, json };
+        var command = new Command("silos", "List the silos of a cluster.") { json };
+        cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
-            using var client = new SiloClient(SiloConnection.Resolve(parse.GetValue(silo)));
+            await using var client = await cluster.ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
             var silos = await client.ListSilosAsync(cancellationToken).ConfigureAwait(false);
             Console.Write(parse.GetValue(json) ? JsonSerializer.Serialize(silos, ApiJson.Options) + "\n" : Format(silos));
             return ExitCodes.Success;

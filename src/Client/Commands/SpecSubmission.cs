@@ -24,16 +24,16 @@ internal static class SpecSubmission
     }
 
     /// <summary>Submits <paramref name="json"/>; a spec the silo rejects (an older or newer silo can disagree) is reported like a local one.</summary>
-    public static async Task<RunDetail> SubmitAsync(SiloClient client, string path, string json, CancellationToken cancellationToken)
+    public static async Task<RunDetail> SubmitAsync(ClusterSession client, string path, string json, CancellationToken cancellationToken)
     {
         try
         {
-            return await client.SubmitAsync(json, RunSpecReader.Json, cancellationToken).ConfigureAwait(false);
+            return await client.SubmitAsync(json, cancellationToken).ConfigureAwait(false);
         }
-        catch (SiloRequestException e) when (e.Problem.Problems.Count > 0)
+        catch (RunSpecException e) when (e.FileName is null)
         {
             // By field only: the silo's line numbers are in the JSON sent, not in the user's file.
-            throw new RunSpecException(e.Problem.Problems.Select(p => new SpecProblem(p.Path, p.Message)).ToList(), path);
+            throw new RunSpecException(e.Problems.Select(p => new SpecProblem(p.Path, p.Message)).ToList(), path);
         }
     }
 }

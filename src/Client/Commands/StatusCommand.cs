@@ -8,21 +8,23 @@ using Ensemble.Contracts.Api;
 
 namespace Ensemble.Client.Commands;
 
-/// <summary><c>ensemble status [ID]</c>: the runs on a silo, or one run's tasks.</summary>
+/// <summary><c>ensemble status [ID]</c>: the runs on a cluster, or one run's tasks.</summary>
 public static class StatusCommand
 {
     /// <summary>Builds the command and its options.</summary>
     public static Command Create()
     {
         var id = new Argument<string?>("id") { Description = "a run's id; without it, the newest runs", Arity = ArgumentArity.ZeroOrOne };
-        var silo = CliOptions.Silo();
+        var cluster = new ClusterConnectionOptions();
         var limit = new Option<int>("--limit") { Description = "without ID: how many runs", DefaultValueFactory = _ => 20 };
         var json = CliOptions.Json();
-        var command = new Command("status", "Show the runs on a silo, or one run's tasks.") { id, silo, limit, json };
+        var command = new Command("status", "Show the runs on a cluster, or one run's tasks.") { id, limit, json };
+        cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
-            using var client = new SiloClient(SiloConnection.Resolve(parse.GetValue(silo)));
             var asJson = parse.GetValue(json);
+            if (parse.GetValue(id) is null && parse.GetValue(limit) is < 1 or > 1000) throw new ArgumentException($"--limit: must be from 1 to 1000, not {parse.GetValue(limit)}");
+            await using var client = await cluster.ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(id) is { } runId)
             {
                 var run = await client.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
@@ -30,7 +32,6 @@ public static class StatusCommand
                 return ExitCodes.Success;
             }
 
-            if (parse.GetValue(limit) is < 1 or > 1000) throw new ArgumentException($"--limit: must be from 1 to 1000, not {parse.GetValue(limit)}");
             var runs = await client.ListRunsAsync(parse.GetValue(limit), cancellationToken).ConfigureAwait(false);
             Console.Write(asJson ? JsonSerializer.Serialize(runs, ApiJson.Options) + "\n" : FormatRuns(runs));
             return ExitCodes.Success;

@@ -10,15 +10,16 @@ public static class WatchCommand
     public static Command Create()
     {
         var id = CliOptions.RunId();
-        var silo = CliOptions.Silo();
+        var cluster = new ClusterConnectionOptions();
         var output = new Option<string?>("--out") { Description = "download the student and report here when the run succeeds" };
         var json = CliOptions.Json();
-        var command = new Command("watch", "Follow a run's progress live until it ends.") { id, silo, output, json };
+        var command = new Command("watch", "Follow a run's progress live until it ends.") { id, output, json };
+        cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
             var outDirectory = parse.GetValue(output) is { } o ? OutputDirectory.Prepare(o, "--out") : null;
             var asJson = parse.GetValue(json);
-            using var client = new SiloClient(SiloConnection.Resolve(parse.GetValue(silo)));
+            await using var client = await cluster.ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
             var run = await client.GetRunAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             var final = await RunFollower.FollowAsync(client, run, RunFollower.ViewFor(asJson), cancellationToken).ConfigureAwait(false);
             return await RunFollower.FinishAsync(client, final, outDirectory, asJson, cancellationToken).ConfigureAwait(false);

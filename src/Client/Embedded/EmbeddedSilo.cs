@@ -11,7 +11,8 @@ namespace Ensemble.Client.Embedded;
 /// The silo <c>ensemble run</c> starts in its own process: a one-silo Orleans cluster on loopback (free ports), its
 /// grain state in SQLite and its artifacts under the home directory (<c>./.ensemble</c>), its API on a loopback port
 /// only this process uses. After a crash the next <c>ensemble run</c> finds the unfinished run's tasks recorded on a
-/// silo that is no longer a member, and places them again at once, from their newest checkpoints.
+/// silo that is no longer a member, and places them again at once, from their newest checkpoints. The CLI talks to
+/// it through the silo's own Orleans client (<see cref="Connect"/>), with the same calls as to a remote cluster.
 /// </summary>
 public sealed class EmbeddedSilo : IAsyncDisposable
 {
@@ -20,15 +21,11 @@ public sealed class EmbeddedSilo : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private EmbeddedSilo(WebApplication app, SiloConnection connection)
+    private EmbeddedSilo(WebApplication app)
     {
         _app = app;
-        Connection = connection;
         Runs = app.Services.GetRequiredService<RunCatalog>();
     }
-
-    /// <summary>Where its API listens.</summary>
-    public SiloConnection Connection { get; }
 
     /// <summary>Its runs.</summary>
     public RunCatalog Runs { get; }
@@ -58,7 +55,7 @@ public sealed class EmbeddedSilo : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new EmbeddedSilo(app, new SiloConnection(SiloHost.ListeningAddress(app), null));
+            return new EmbeddedSilo(app);
         }
         catch
         {
@@ -66,6 +63,9 @@ public sealed class EmbeddedSilo : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>A session over this silo's grains, through its hosted Orleans client.</summary>
+    public ClusterSession Connect() => ClusterSession.InProcess(_app.Services.GetRequiredService<IClusterClient>(), "this machine");
 
     /// <summary>The newest run of <paramref name="specJson"/> (canonical) that has not finished, or null.</summary>
     public async Task<RunRecord?> FindUnfinishedAsync(string specJson, CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ public sealed class RunProgress
     /// <summary>Applies one event; returns the task it changed, or null.</summary>
     public TaskLine? Apply(RunEventView e)
     {
-        if (Remote.SiloClient.IsRunEnd(e.Kind)) End = e;
+        if (Remote.ClusterSession.IsRunEnd(e.Kind)) End = e;
         if (e.TaskId is null || !_byId.TryGetValue(e.TaskId, out var task)) return null;
         task.Message = e.Message;
         switch (e.Kind)

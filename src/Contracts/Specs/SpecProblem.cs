@@ -6,12 +6,15 @@ namespace Ensemble.Contracts.Specs;
 /// (<c>distillation.transfer.omit_classes[1]</c>); empty for the document as a whole (a syntax error).
 /// </param>
 /// <param name="Message">What is wrong, such as <c>must be &gt;= 1</c>.</param>
+[GenerateSerializer]
 public sealed record SpecProblem(string Path, string Message)
 {
     /// <summary>The 1-based line in the source text the problem points at; null when not known (a spec built in code, or a field left out).</summary>
+    [Id(2)]
     public int? Line { get; init; }
 
     /// <summary>The 1-based column in the source text; null when <see cref="Line"/> is.</summary>
+    [Id(3)]
     public int? Column { get; init; }
 
     /// <summary><c>path: message</c>, or the message alone when the path is empty.</summary>

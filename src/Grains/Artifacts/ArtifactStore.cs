@@ -71,7 +71,18 @@ public sealed class ArtifactStore
     }
 
     /// <summary>Opens the content of <paramref name="artifact"/> for reading.</summary>
-    /// <exception cref="FileNotFoundException">The blob is missing (the directory was changed by hand).</exception>
-    public Stream OpenRead(ArtifactRecord artifact) =>
-        new FileStream(BlobPath(artifact.Sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+    /// <exception cref="FileNotFoundException">The blob is missing (the directory was changed by hand); the message names the artifact.</exception>
+    public Stream OpenRead(ArtifactRecord artifact)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        try
+        {
+            return new FileStream(BlobPath(artifact.Sha256), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException(
+                $"artifact '{artifact.Name}' of run '{artifact.RunId}' is recorded but its content ({artifact.Sha256}) is missing from the artifact store", e);
+        }
+    }
 }

@@ -44,7 +44,6 @@ public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, 
         var reservation = await GrainFactory.GetGrain<ISlotRegistryGrain>(0).Find(this.GetGrainId()).ConfigureAwait(true);
         var placement = new TaskPlacement(options.SiloName, reservation?.Slot ?? 0, silo.SiloAddress);
         state.State.Fence = assignment.Fence;
-        state.State.Silo = options.SiloName;
         await state.WriteStateAsync().ConfigureAwait(true);
 
         var running = new RunningAttempt(assignment, placement);

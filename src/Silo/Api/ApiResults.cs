@@ -15,5 +15,5 @@ internal static class ApiResults
     public static IResult Problem(int statusCode, string error) => Json(ApiProblem.Of(error), statusCode);
 
     /// <summary>404: no run with that id.</summary>
-    public static IResult RunNotFound(string runId) => Problem(StatusCodes.Status404NotFound, $"run {UntrustedText.Quote(runId)} not found");
+    public static IResult RunNotFound(string runId) => Problem(StatusCodes.Status404NotFound, ApiViews.RunNotFound(runId));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ensemble.Contracts;
 using Ensemble.Contracts.Api;
 using Ensemble.Contracts.Specs;
 using Ensemble.Contracts.Runs;
@@ -75,6 +76,16 @@ public static class ApiViews
         var problems = exception.Problems.Select(p => new ApiSpecProblem(p.Path, p.Message, p.Line, p.Column)).ToList();
         var count = problems.Count == 1 ? "1 problem" : $"{problems.Count} problems";
         return new ApiProblem($"the run spec is invalid ({count})", problems);
+    }
+
+    /// <summary>What the API and the CLI say for a run id nothing is known by.</summary>
+    public static string RunNotFound(string runId) => $"run {UntrustedText.Quote(runId)} not found";
+
+    /// <summary>What they say when asked to cancel a run that has finished.</summary>
+    public static string AlreadyFinished(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return $"run '{run.RunId}' has already finished: it is {run.State.ToApi().ToWire()}";
     }
 
     private static TaskCounts Counts(IReadOnlyList<TaskRecord> tasks) => TaskCounts.Of(tasks.Select(t => t.State.ToApi()));

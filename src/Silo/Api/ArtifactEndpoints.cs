@@ -55,10 +55,9 @@ internal static class ArtifactEndpoints
         {
             content = artifacts.OpenRead(artifact);
         }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        catch (FileNotFoundException exception)
         {
-            return ApiResults.Problem(StatusCodes.Status500InternalServerError,
-                $"artifact '{name}' of run '{id}' is recorded but its content ({artifact.Sha256}) is missing from the artifact store");
+            return ApiResults.Problem(StatusCodes.Status500InternalServerError, exception.Message);
         }
 
         context.Response.Headers[Sha256Header] = artifact.Sha256;

@@ -3,6 +3,7 @@ using Ensemble.Contracts;
 using Ensemble.Contracts.Api;
 using Ensemble.Contracts.Specs;
 using Ensemble.Contracts.Runs;
+using Ensemble.Grains.Runs;
 using Ensemble.Silo.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -74,18 +75,10 @@ internal static class RunEndpoints
     /// <summary><c>POST /runs/{id}/cancel</c>: the cancelled run, 404, or 409 when it had already finished.</summary>
     private static async Task<IResult> CancelAsync(string id, HttpContext context, [FromServices] RunCatalog runs)
     {
-        var ct = context.RequestAborted;
-        var run = await runs.GetAsync(id, ct).ConfigureAwait(false);
-        if (run is null) return ApiResults.RunNotFound(id);
-        if (run.Run.State.ToApi().IsTerminal()) return AlreadyFinished(run.Run);
-
-        run = await runs.CancelAsync(id, ct).ConfigureAwait(false);
-        if (run is null) return ApiResults.RunNotFound(id);
-        // It may have finished on its own between the read and the cancel.
-        if (run.Run.State != RunState.Cancelled) return AlreadyFinished(run.Run);
-        return ApiResults.Json(ApiViews.Detail(run));
+        var outcome = await runs.CancelUnlessFinishedAsync(id, context.RequestAborted).ConfigureAwait(false);
+        if (outcome is not { } cancel) return ApiResults.RunNotFound(id);
+        return cancel.Cancelled ? ApiResults.Json(ApiViews.Detail(cancel.Run)) : AlreadyFinished(cancel.Run.Run);
     }
 
-    private static IResult AlreadyFinished(RunRecord run) =>
-        ApiResults.Problem(StatusCodes.Status409Conflict, $"run '{run.RunId}' has already finished: it is {run.State.ToApi().ToWire()}");
+    private static IResult AlreadyFinished(RunRecord run) => ApiResults.Problem(StatusCodes.Status409Conflict, ApiViews.AlreadyFinished(run));
 }

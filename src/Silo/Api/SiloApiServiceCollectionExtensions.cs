@@ -7,7 +7,7 @@ public static class SiloApiServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <paramref name="options"/> (validated) for <see cref="SiloApiEndpointRouteBuilderExtensions.MapSiloApi"/>.
-    /// The host registers <see cref="Runs.RunCatalog"/>, <see cref="Grains.Artifacts.ArtifactStore"/> and <see cref="Runs.RunSubmitter"/>.
+    /// The host registers <see cref="Runs.RunCatalog"/>, <see cref="Grains.Artifacts.ArtifactStore"/> and <see cref="Grains.Runs.RunSubmitter"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
     public static IServiceCollection AddSiloApi(this IServiceCollection services, ApiOptions options)

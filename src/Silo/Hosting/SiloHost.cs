@@ -8,6 +8,7 @@ using Ensemble.Grains.Placement;
 using Ensemble.Grains.Runs;
 using Ensemble.Grains.Telemetry;
 using Ensemble.Silo.Api;
+using Ensemble.Silo.Access;
 using Ensemble.Silo.Metrics;
 using Ensemble.Silo.Runs;
 using Ensemble.Silo.Storage.Postgres;
@@ -123,6 +124,8 @@ public static class SiloHost
             // on the fence.
             silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = options.DirectoryLease);
             silo.Services.AddPlacementDirector<SlotPlacement, SlotPlacementDirector>();
+            // Clients at the gateway present the API token too (the CLI's remote verbs); without one configured, anyone who reaches the port may.
+            if (options.Token is { } token) silo.Services.AddSingleton<IIncomingGrainCallFilter>(new ClientTokenFilter(token));
             // Orleans' binary serializer for grain state (the default is Newtonsoft JSON with assembly-qualified type
             // names): the state types' [GenerateSerializer] ids are their stored format, as they are on the wire.
             silo.Services.AddKeyedSingleton<IGrainStorageSerializer>(StorageNames.Ensemble,
@@ -151,7 +154,7 @@ public static class SiloHost
         services.AddSingleton<IAttemptRunner, AttemptRunner>();
         services.AddSingleton<RunCatalog>();
         services.AddSingleton(limits);
-        services.AddSingleton(sp => new RunSubmitter(sp.GetRequiredService<RunCatalog>(), options.MaxAttempts, limits));
+        services.AddSingleton(sp => new RunSubmitter(sp.GetRequiredService<IGrainFactory>(), options.MaxAttempts, limits));
         services.AddSingleton(sp => new SiloReadiness(sp.GetRequiredService<IClusterMembershipService>(), sp.GetRequiredService<ILocalSiloDetails>(),
             store.PostgresConnectionString is { } connection ? ct => PingPostgresAsync(connection, ct) : ct => PingSqliteAsync(sp, ct)));
         services.AddHostedService<FailureWatcher>();
@@ -179,6 +182,14 @@ public static class SiloHost
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var first = addresses?.FirstOrDefault() ?? throw new InvalidOperationException("the silo is not listening yet; start it first");
         return new Uri(first.TrimEnd('/') + "/");
+    }
+
+    /// <summary>Where a started silo's Orleans gateway listens (clients connect there), with the real port when it was asked for port 0.</summary>
+    public static IPEndPoint GatewayEndpoint(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<ILocalSiloDetails>().GatewayAddress?.Endpoint
+            ?? throw new InvalidOperationException("the silo has no gateway");
     }
 
     private static async Task PingPostgresAsync(string connectionString, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Ensemble.Contracts.Runs;
 namespace Ensemble.Silo.Runs;
 
 /// <summary>
-/// What the HTTP API and the embedded CLI read and change, over the grains: runs (their grains), the run index,
+/// What the HTTP API and the CLI (an Orleans client, remote or in the embedded silo) read and change, over the grains: runs (their grains), the run index,
 /// the silo directory. Every call takes the caller's cancellation token (a grain call itself cannot be cancelled
 /// midway; the caller stops waiting).
 /// </summary>
@@ -31,6 +31,19 @@ public sealed class RunCatalog(IGrainFactory grains)
 
     /// <summary>Cancels the run unless it finished; null for an unknown id.</summary>
     public Task<RunSnapshot?> CancelAsync(string runId, CancellationToken cancellationToken) => Run(runId).Cancel().WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Cancels the run unless it has finished: the cancelled run, or (<c>Cancelled</c> false) the run as it finished,
+    /// when it had already or did so between the read and the cancel; null for an unknown id.
+    /// </summary>
+    public async Task<(RunSnapshot Run, bool Cancelled)?> CancelUnlessFinishedAsync(string runId, CancellationToken cancellationToken)
+    {
+        var run = await GetAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (run is null) return null;
+        if (run.Run.State is RunState.Succeeded or RunState.Failed or RunState.Cancelled) return (run, false);
+        run = await CancelAsync(runId, cancellationToken).ConfigureAwait(false);
+        return run is null ? null : (run, run.Run.State == RunState.Cancelled);
+    }
 
     /// <summary>The run's events after <paramref name="afterId"/>, oldest first, at most <paramref name="limit"/>.</summary>
     public Task<IReadOnlyList<RunEvent>> ReadEventsAsync(string runId, long afterId, int limit, CancellationToken cancellationToken) =>

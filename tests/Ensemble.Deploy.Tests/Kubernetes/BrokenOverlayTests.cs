@@ -35,10 +35,13 @@ public sealed class BrokenOverlayTests
         "StatefulSet/ensemble-silo: spec.template.spec.containers[silo]: securityContext.runAsNonRoot is not true")]
     [InlineData("cpu", "base/submit-job.yaml", "              cpu: 100m\n", "",
         "Job/ensemble-submit-quick: spec.template.spec.containers[submit].resources.requests.cpu is missing")]
-    [InlineData("cpu", "base/submit-job.yaml", "value: http://ensemble-silo:8470", "value: http://ensemble-silo-pods:8470",
-        "Job/ensemble-submit-quick: spec.template.spec.containers[submit]: the silo URL http://ensemble-silo-pods:8470 names host ensemble-silo-pods, not a Service")]
-    [InlineData("cpu", "base/submit-job.yaml", "value: http://ensemble-silo:8470", "value: http://ensemble-silo:80",
-        "Job/ensemble-submit-quick: spec.template.spec.containers[submit]: the silo URL http://ensemble-silo:80 uses port 80")]
+    [InlineData("cpu", "base/submit-job.yaml", "            - name: ENSEMBLE_CLUSTER\n              valueFrom:\n                secretKeyRef:\n                  name: ensemble-store\n                  key: url\n",
+        "            - name: ENSEMBLE_CLUSTER\n              value: ensemble-silo:30000\n",
+        "Job/ensemble-submit-quick: spec.template.spec.containers[submit]: env ENSEMBLE_CLUSTER must come from the silos' store secret (ensemble-store-")]
+    [InlineData("cpu", "base/submit-job.yaml", "            - name: ENSEMBLE_CLUSTER_ID\n              value: ensemble", "            - name: ENSEMBLE_CLUSTER_ID\n              value: blue",
+        "Job/ensemble-submit-quick: spec.template.spec.containers[submit]: env ENSEMBLE_CLUSTER_ID 'blue' is not the silos' --cluster-id 'ensemble'")]
+    [InlineData("cpu", "base/submit-job.yaml", "exec ensemble submit /tmp/quick.yaml --wait", "exec ensemble submit /tmp/quick.yaml --silo http://ensemble-silo:8470 --wait",
+        "Job/ensemble-submit-quick: spec.template.spec.containers[submit]: --silo and ENSEMBLE_SILO are gone")]
     [InlineData("cpu", "base/submit-job.yaml", "            - name: ENSEMBLE_TOKEN\n              valueFrom:\n                secretKeyRef:\n                  name: ensemble-token\n                  key: token\n",
         "            - name: ENSEMBLE_TOKEN\n              value: change-me\n",
         "Job/ensemble-submit-quick: spec.template.spec.containers[submit].env[ENSEMBLE_TOKEN] must come from a secretKeyRef")]

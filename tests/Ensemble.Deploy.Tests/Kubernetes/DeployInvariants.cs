@@ -324,40 +324,28 @@ internal static class DeployInvariants
             return;
         }
 
-        var siloServices = manifests.OfKind("Service")
-            .Where(s => KubeObject.Selects(KubeObject.Labels(s.Json["spec"]?["selector"]), silo.Owner.PodLabels)
-                        && KubeObject.Text(s.Json["spec"]?["clusterIP"]) != "None").ToList();
+        var siloStore = silo.EnvSecret("ENSEMBLE_STORE");
+        var siloClusterId = silo.ExpandedOption("--cluster-id") ?? "ensemble";
         foreach (var job in submitters)
         {
             CheckSecretRef(manifests, job, "ENSEMBLE_TOKEN", problems);
             var script = string.Join('\n', job.Command.Concat(job.Args));
-            var url = job.Option("--silo") is { } option && !option.Contains('$', StringComparison.Ordinal) ? option : job.EnvLiteral("ENSEMBLE_SILO");
-            if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            if (script.Contains("--silo", StringComparison.Ordinal) || job.EnvEntry("ENSEMBLE_SILO") is not null)
             {
-                problems.Add($"{job.Where}: the silo URL (--silo, or env ENSEMBLE_SILO) is missing or not a URL: '{url}'");
-                continue;
+                problems.Add($"{job.Where}: --silo and ENSEMBLE_SILO are gone; the CLI finds the cluster with --cluster or ENSEMBLE_CLUSTER");
             }
 
-            if (!script.Contains("--silo", StringComparison.Ordinal))
+            // The client reads the gateways from the silos' membership table: the same database, the same cluster id.
+            var cluster = job.EnvSecret("ENSEMBLE_CLUSTER");
+            if (cluster is null || cluster != siloStore)
             {
-                problems.Add($"{job.Where}: `ensemble submit` is not given --silo");
+                problems.Add($"{job.Where}: env ENSEMBLE_CLUSTER must come from the silos' store secret ({siloStore?.Secret}/{siloStore?.Key}), not "
+                    + (cluster is { } c ? $"{c.Secret}/{c.Key}" : job.EnvLiteral("ENSEMBLE_CLUSTER") is { } literal ? $"'{literal}'" : "nothing"));
             }
 
-            var labels = uri.Host.Split('.');
-            var service = siloServices.FirstOrDefault(s => s.Name == labels[0]);
-            var servicePorts = KubeObject.Items(service?.Json["spec"]?["ports"]).Select(p => KubeObject.Integer(p["port"])).ToList();
-            if (service is null)
+            if ((job.EnvLiteral("ENSEMBLE_CLUSTER_ID") ?? "ensemble") != siloClusterId)
             {
-                problems.Add($"{job.Where}: the silo URL {url} names host {uri.Host}, not a Service that selects the silos ("
-                    + string.Join(", ", siloServices.Select(s => s.Name)) + ")");
-            }
-            else if (!servicePorts.Contains(uri.Port))
-            {
-                problems.Add($"{job.Where}: the silo URL {url} uses port {uri.Port}; {service.Id} listens on {string.Join(", ", servicePorts)}");
-            }
-            else if (labels.Length > 1 && labels[1] != (service.Namespace ?? Namespace))
-            {
-                problems.Add($"{job.Where}: the silo URL {url} names namespace {labels[1]}; {service.Id} is in {service.Namespace}");
+                problems.Add($"{job.Where}: env ENSEMBLE_CLUSTER_ID '{job.EnvLiteral("ENSEMBLE_CLUSTER_ID")}' is not the silos' --cluster-id '{siloClusterId}'");
             }
 
             var device = job.EnvLiteral("RUN_DEVICE");

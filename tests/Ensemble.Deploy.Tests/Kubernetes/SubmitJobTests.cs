@@ -14,7 +14,7 @@ public sealed class SubmitJobTests
         var container = new ContainerView(job, Assert.Single(job.Containers));
         var script = Assert.Single(container.Args);
         Assert.Contains("{ cat /opt/ensemble/examples/quick.yaml; echo \"device: ${RUN_DEVICE}\"; } > /tmp/quick.yaml", script, StringComparison.Ordinal);
-        Assert.Contains("ensemble submit /tmp/quick.yaml --silo \"${ENSEMBLE_SILO}\" --wait", script, StringComparison.Ordinal);
+        Assert.Contains("exec ensemble submit /tmp/quick.yaml --wait", script, StringComparison.Ordinal);
         Assert.Equal(device, container.EnvLiteral("RUN_DEVICE"));
 
         // What the script writes, read by the same reader the silo uses.

@@ -3,6 +3,7 @@ using Ensemble.Contracts.Reports;
 using Ensemble.Contracts.Runs;
 using Ensemble.Grains.Artifacts;
 using Ensemble.Grains.Placement;
+using Ensemble.Grains.Runs;
 using Ensemble.Silo.Runs;
 using Ensemble.Silo.Tests.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,7 +63,7 @@ public sealed class SiloRunTests
     {
         // Two slots: independent tasks (the teachers, the baseline) train side by side, as on a silo with two GPUs.
         await using var silo = await StartAsync(slots: 2);
-        var run = await new RunSubmitter(silo.Runs).SubmitAsync(Spec, "yaml", CancellationToken.None);
+        var run = await new RunSubmitter(silo.Grains).SubmitAsync(Spec, "yaml", CancellationToken.None);
 
         var finished = await RunToEndAsync(silo, run.Run.RunId);
 
@@ -103,7 +104,7 @@ public sealed class SiloRunTests
     {
         var spec = Spec.Replace("count: 3\n  min: 2", "count: 1").Replace("training: {epochs: 6, batch_size: 64}", "training: {epochs: 500, batch_size: 64}");
         await using var silo = await StartAsync();
-        var run = await new RunSubmitter(silo.Runs).SubmitAsync(spec, "yaml", CancellationToken.None);
+        var run = await new RunSubmitter(silo.Grains).SubmitAsync(spec, "yaml", CancellationToken.None);
         var runId = run.Run.RunId;
         var slots = silo.Grains.GetGrain<ISlotRegistryGrain>(0);
 
@@ -129,7 +130,7 @@ public sealed class SiloRunTests
         await using var silo = await StartAsync();
         var missing = Path.Combine(silo.Directory, "no-such-dataset");
         var spec = Spec.Replace("dataset: synthetic", $"dataset: {missing}").Replace("count: 3\n  min: 2", "count: 1");
-        var run = await new RunSubmitter(silo.Runs, maxAttempts: 2).SubmitAsync(spec, "yaml", CancellationToken.None);
+        var run = await new RunSubmitter(silo.Grains, maxAttempts: 2).SubmitAsync(spec, "yaml", CancellationToken.None);
 
         var finished = await RunToEndAsync(silo, run.Run.RunId);
 

@@ -1,8 +1,10 @@
 using System.Collections;
 using System.Net;
 using System.Reflection;
+using Ensemble.Contracts.Access;
 using Ensemble.Contracts.Grains;
 using Ensemble.Contracts.Runs;
+using Ensemble.Contracts.Specs;
 using Ensemble.Grains.Execution;
 using Ensemble.Grains.Placement;
 using Ensemble.Grains.Runs;
@@ -37,7 +39,7 @@ public sealed class GrainContractSerializationTests(IdleSilo fixture) : IClassFi
             typeof(SiloRecord), typeof(TaskCompletion), typeof(RunIndexEntry), typeof(TaskCount), typeof(AttemptStatus), typeof(FailureOutcome),
             typeof(RunState), typeof(TaskState), typeof(TaskAssignment), typeof(TaskPlacement), typeof(SlotReservation), typeof(SiloSlots),
             typeof(NoFreeSlotException), typeof(RunGrainState), typeof(RunIndexState), typeof(SlotRegistryState), typeof(TaskGrainState),
-            typeof(SiloAddress), typeof(GrainId),
+            typeof(SiloAddress), typeof(GrainId), typeof(SubmissionOutcome), typeof(SpecProblem), typeof(ClusterAccessDeniedException),
         ];
         var reachable = Carried.Values.SelectMany(Reachable).ToHashSet();
 
@@ -142,6 +144,7 @@ public sealed class GrainContractSerializationTests(IdleSilo fixture) : IClassFi
             if (Nullable.GetUnderlyingType(type) is { } underlying) return Of(underlying, seed, depth);
             if (type == typeof(string)) return $"text-{seed}";
             if (type == typeof(int)) return 7 + seed;
+            if (type == typeof(byte)) return (byte)(200 + seed);
             if (type == typeof(long)) return 42L + seed;
             if (type == typeof(bool)) return true;
             if (type == typeof(double)) return 0.25 + seed;

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
-using Orleans.Runtime;
 
 namespace Ensemble.Silo.Storage.Postgres;
 
@@ -12,8 +10,9 @@ public static class PostgresClusterSiloBuilderExtensions
 
     /// <summary>
     /// Uses the database at <paramref name="connectionString"/> for clustering, for the grain storage named
-    /// <paramref name="storageName"/> and for reminders (Orleans' ADO.NET providers), and applies
-    /// <see cref="OrleansPostgresSchema"/> when the silo starts, before those providers read it.
+    /// <paramref name="storageName"/> and for reminders (Orleans' ADO.NET providers). The database must hold
+    /// <see cref="OrleansPostgresSchema"/> before the silo starts (<c>SiloHost</c> applies it before it builds the host,
+    /// so that a refused schema stops the silo with its own message, and only once).
     /// </summary>
     /// <param name="builder">The silo builder.</param>
     /// <param name="connectionString">
@@ -32,7 +31,6 @@ public static class PostgresClusterSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(storageName);
         var npgsql = PostgresLocation.ToConnectionString(connectionString);
-        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(new OrleansPostgresSchemaStartup(npgsql));
         return builder
             .UseAdoNetClustering(options =>
             {

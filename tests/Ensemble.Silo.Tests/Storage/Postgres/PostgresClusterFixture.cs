@@ -12,7 +12,7 @@ namespace Ensemble.Silo.Tests.Storage.Postgres;
 
 /// <summary>
 /// Two silos (plain generic hosts with <see cref="PostgresClusterSiloBuilderExtensions.UsePostgresCluster"/>) started
-/// at once on a fresh schema, which they apply themselves, and a client that finds them through
+/// at once on a fresh schema (applied first, as <c>SiloHost</c> does), and a client that finds them through
 /// <see cref="PostgresClusterClientBuilderExtensions.UsePostgresClustering"/>.
 /// </summary>
 public sealed class PostgresClusterFixture : IAsyncLifetime
@@ -40,6 +40,7 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _schema = await PostgresTestSchema.CreateAsync("orleans_cluster_test");
+        await OrleansPostgresSchema.ApplyAsync(Schema.ConnectionString);
         Silos = [BuildSilo(Schema.ConnectionString, ClusterId, ServiceId), BuildSilo(Schema.ConnectionString, ClusterId, ServiceId)];
         await Task.WhenAll(Silos.Select(s => s.StartAsync()));
         await WaitUntilEachSeesActiveAsync(Silos, 2);

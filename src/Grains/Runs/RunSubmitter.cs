@@ -1,16 +1,19 @@
 using System.Security.Cryptography;
 using System.Text;
-using Ensemble.Contracts.Specs;
+using Ensemble.Contracts.Grains;
 using Ensemble.Contracts.Runs;
+using Ensemble.Contracts.Specs;
 using Ensemble.Grains.Plan;
 
-namespace Ensemble.Silo.Runs;
+namespace Ensemble.Grains.Runs;
 
 /// <summary>
 /// Turns a submitted spec into a stored run: validates it within <paramref name="limits"/> (null: <see cref="SpecLimits.Default"/>),
 /// expands its plan, and stores run and tasks in one write of the run's grain. Nothing is stored for a spec over a limit.
+/// The HTTP API and <see cref="IRunSubmissionGrain"/> (Orleans clients) both submit through it, so both hold a spec to
+/// the same rules.
 /// </summary>
-public sealed class RunSubmitter(RunCatalog runs, int maxAttempts = 3, SpecLimits? limits = null)
+public sealed class RunSubmitter(IGrainFactory grains, int maxAttempts = 3, SpecLimits? limits = null)
 {
     /// <summary>The limits every submitted spec is held to.</summary>
     public SpecLimits Limits { get; } = limits ?? SpecLimits.Default;
@@ -27,8 +30,11 @@ public sealed class RunSubmitter(RunCatalog runs, int maxAttempts = 3, SpecLimit
 
     /// <summary>Validates and stores <paramref name="spec"/>.</summary>
     /// <exception cref="RunSpecException">The spec is invalid or over a limit; every problem is listed by field.</exception>
-    public Task<RunSnapshot> SubmitAsync(RunSpec spec, CancellationToken cancellationToken) =>
-        runs.SubmitAsync(Build(spec, NewRunId(spec.Name ?? "run"), maxAttempts, Limits), cancellationToken);
+    public Task<RunSnapshot> SubmitAsync(RunSpec spec, CancellationToken cancellationToken)
+    {
+        var run = Build(spec, NewRunId(spec.Name ?? "run"), maxAttempts, Limits);
+        return grains.GetGrain<IRunGrain>(run.RunId).Submit(run).WaitAsync(cancellationToken);
+    }
 
     /// <summary>The run <paramref name="spec"/> expands to, under <paramref name="runId"/>, checked against <paramref name="limits"/> (null: the defaults).</summary>
     /// <exception cref="RunSpecException">The spec is invalid or over a limit.</exception>
