@@ -92,6 +92,47 @@ public sealed partial class FaultToleranceTests(ITestOutputHelper output) : IDis
     }
 
     [Fact]
+    public async Task ClientFollowingThroughTheMembershipTable_SeesTheRunToItsEnd_WhenTheSiloTrainingItsTeacherIsKilled()
+    {
+        await using var postgres = await TestPostgres.CreateAsync();
+        var (a, b) = await StartTwoSilosAsync(postgres.ConnectionString);
+        var spec = Path.Combine(_directory, "teacher.yaml");
+        await File.WriteAllTextAsync(spec, ClusterSpecs.Teachers(teachers: 1, epochs: 20));
+        // The CLI as the Kubernetes submit Job runs it: an Orleans client that finds the gateways in PostgreSQL.
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { SiloProcess.CliPath(), "submit", spec, "--wait", "--json" }) start.ArgumentList.Add(argument);
+        start.Environment["ENSEMBLE_CLUSTER"] = postgres.ConnectionString;
+        using var client = Process.Start(start)!;
+        var stdout = client.StandardOutput.ReadToEndAsync();
+        var stderr = client.StandardError.ReadToEndAsync();
+
+        using var api = new RunWatcher(a.Url);
+        var runId = await WaitForOnlyRunAsync(api);
+        var before = await api.WaitAsync(runId, r => RunWatcher.Epoch(RunWatcher.TaskOf(r, "teacher/0")) >= 2, RunTimeout, "teacher/0 reaching epoch 2");
+        (Silo(before, "teacher/0") == "silo-a" ? a : b).Kill();
+
+        var exited = await Task.Run(() => client.WaitForExit(RunTimeout));
+        if (!exited) client.Kill(entireProcessTree: true);
+        Assert.True(exited && client.ExitCode == 0, $"ensemble submit --wait: exited {exited}, code {(exited ? client.ExitCode : -1)}\n{await stderr}\n{await stdout}");
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(lines, e => e.TryGetProperty("kind", out var k) && k.GetString() == "task-lost");
+        Assert.Contains(lines, e => e.TryGetProperty("kind", out var k) && k.GetString() == "run-succeeded");
+        Assert.Equal("succeeded", lines[^1].GetProperty("state").GetString());
+    }
+
+    private static async Task<string> WaitForOnlyRunAsync(RunWatcher api)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await api.ListAsync() is [var only]) return only.GetProperty("id").GetString()!;
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("the CLI's run did not appear within 60 s");
+    }
+
+    [Fact]
     public async Task FrozenSilo_IsDeclaredDead_ItsTeacherResumesOnTheSurvivor_AndWhatItWritesWhenThawedIsRefused()
     {
         await using var postgres = await TestPostgres.CreateAsync();

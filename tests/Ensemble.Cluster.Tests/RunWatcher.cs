@@ -83,6 +83,10 @@ internal sealed class RunWatcher(Uri silo) : IDisposable
         return JsonDocument.Parse(body).RootElement;
     }
 
+    /// <summary>The newest runs (<c>GET /api/v1/runs</c>).</summary>
+    public async Task<IReadOnlyList<JsonElement>> ListAsync() =>
+        [.. JsonDocument.Parse(await _http.GetStringAsync("/api/v1/runs")).RootElement.EnumerateArray()];
+
     /// <summary>The silos the cluster knows (<c>GET /api/v1/silos</c>).</summary>
     public async Task<JsonElement> SilosAsync() => JsonDocument.Parse(await _http.GetStringAsync("/api/v1/silos")).RootElement;
 

@@ -142,7 +142,8 @@ internal sealed partial class SiloProcess : IDisposable
     }
 
     /// <summary>The built CLI (artifacts/bin/Ensemble.Client/release/ensemble.dll), found by walking up from the test's directory.</summary>
-    private static string CliPath()
+    /// <summary>The built CLI, ensemble.dll.</summary>
+    public static string CliPath()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
