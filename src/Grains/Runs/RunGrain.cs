@@ -13,7 +13,8 @@ namespace Ensemble.Grains.Runs;
 /// <summary>
 /// The orchestrator of one run (<see cref="IRunGrain"/>): a state machine over its persistent state. Each change is
 /// one state write; an attempt's calls are checked against the task's current fence before anything changes.
-/// While the run has unfinished tasks a keep-alive timer places ready ones on free slots.
+/// While the run has unfinished tasks a keep-alive timer places ready ones on free slots, and a reminder
+/// (<see cref="RunPolicy.SafetyNetPeriod"/>) brings the grain back if it is ever left inactive.
 /// </summary>
 public sealed partial class RunGrain(
     [PersistentState("run", StorageNames.Ensemble)] IPersistentState<RunGrainState> state,
@@ -21,10 +22,14 @@ public sealed partial class RunGrain(
     IClusterMembershipService membership,
     ISiloMetadataCache siloMetadata,
     TimeProvider clock,
-    ILogger<RunGrain> logger) : Grain, IRunGrain
+    ILogger<RunGrain> logger) : Grain, IRunGrain, IRemindable
 {
+    /// <summary>The name of an unfinished run's safety-net reminder.</summary>
+    public const string SafetyNetReminder = "safety-net";
+
     private readonly RunPolicy _policy = policy.Value;
     private IGrainTimer? _timer;
+    private bool _safetyNet;
     private DateTimeOffset _nextPlacement;
     private int _placementMisses;
 
@@ -41,7 +46,18 @@ public sealed partial class RunGrain(
         {
             await ReconcileAsync().ConfigureAwait(true);
             KeepPlacing();
+            await EnsureSafetyNetAsync().ConfigureAwait(true);
         }
+    }
+
+    /// <inheritdoc/>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != SafetyNetReminder) return;
+        // An unfinished run was just reconciled by the activation this tick caused, or is kept placing by its timer;
+        // a finished one lets the reminder go.
+        if (S.Run is { } run && !StateNames.IsTerminal(run.State)) await Wake().ConfigureAwait(true);
+        else await DropSafetyNetAsync().ConfigureAwait(true);
     }
 
     /// <inheritdoc/>
@@ -62,6 +78,7 @@ public sealed partial class RunGrain(
             [.. t.DependsOn]))];
         Emit(null, EventKinds.RunSubmitted, $"run '{run.RunId}' ({run.Name}) submitted with {run.Tasks.Count} tasks");
         await SaveAsync().ConfigureAwait(true);
+        await EnsureSafetyNetAsync().ConfigureAwait(true);
         await PlaceReadyAsync().ConfigureAwait(true);
         KeepPlacing();
         return Snapshot();
@@ -381,13 +398,51 @@ public sealed partial class RunGrain(
             {
                 _timer?.Dispose();
                 _timer = null;
+                await DropSafetyNetAsync().ConfigureAwait(true);
                 return;
             }
 
+            if (!_safetyNet) await EnsureSafetyNetAsync().ConfigureAwait(true);
             if (Now < _nextPlacement) return;
             await ReconcileAsync().ConfigureAwait(true);
             await PlaceReadyAsync().ConfigureAwait(true);
         }, new GrainTimerCreationOptions { DueTime = _policy.PlacementInterval, Period = _policy.PlacementInterval, KeepAlive = true });
+    }
+
+    /// <summary>
+    /// Registers the unfinished run's safety-net reminder once per activation. A failure (the reminder service not
+    /// started yet, its store unreachable) is only logged: it must not fail the activation, and the placement timer
+    /// tries again each interval.
+    /// </summary>
+    private async Task EnsureSafetyNetAsync()
+    {
+        try
+        {
+            await this.RegisterOrUpdateReminder(SafetyNetReminder, _policy.SafetyNetPeriod, _policy.SafetyNetPeriod).ConfigureAwait(true);
+            _safetyNet = true;
+        }
+        catch (Exception e) when (e is ReminderException or OrleansException or TimeoutException or InvalidOperationException)
+        {
+            LogReminderFailed(this.GetPrimaryKeyString(), "registered", e.Message);
+        }
+    }
+
+    /// <summary>Unregisters the safety-net reminder of a finished run; a failure is only logged (the next tick tries again).</summary>
+    private async Task DropSafetyNetAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(SafetyNetReminder).ConfigureAwait(true) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder).ConfigureAwait(true);
+            }
+
+            _safetyNet = false;
+        }
+        catch (Exception e) when (e is ReminderException or OrleansException or TimeoutException or InvalidOperationException)
+        {
+            LogReminderFailed(this.GetPrimaryKeyString(), "unregistered", e.Message);
+        }
     }
 
     private void CancelUnfinished()
@@ -434,6 +489,9 @@ public sealed partial class RunGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Run}/{Task}: placement failed: {Error}; it stays ready")]
     private partial void LogPlacementFailed(string run, string task, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Run}: its safety-net reminder was not {Change}: {Error}; tried again later")]
+    private partial void LogReminderFailed(string run, string change, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Run}: the run index was not updated: {Error}")]
     private partial void LogIndexFailed(string run, string error);

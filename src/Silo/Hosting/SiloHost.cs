@@ -101,6 +101,9 @@ public static class SiloHost
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: "ensemble", clusterId: options.ClusterId);
                 silo.AddSqliteGrainStorage(StorageNames.Ensemble, o => o.DatabasePath = path);
+                // One silo, so the reminders need not outlive it: on restart the failure watcher wakes every unfinished
+                // run, and each registers its reminder again as it activates.
+                silo.UseInMemoryReminderService();
             }
             else
             {
@@ -124,6 +127,7 @@ public static class SiloHost
             // on the fence.
             silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = options.DirectoryLease);
             silo.Services.AddPlacementDirector<SlotPlacement, SlotPlacementDirector>();
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, options.SafetyNetPeriod.Ticks)));
             // Clients at the gateway present the API token too (the CLI's remote verbs); without one configured, anyone who reaches the port may.
             if (options.Token is { } token) silo.Services.AddSingleton<IIncomingGrainCallFilter>(new ClientTokenFilter(token));
             // Orleans' binary serializer for grain state (the default is Newtonsoft JSON with assembly-qualified type
@@ -139,7 +143,7 @@ public static class SiloHost
         services.AddSingleton(options);
         services.AddSingleton(options.Clock);
         services.AddSiloMetrics(options.EffectiveSiloId, options.Slots);
-        services.AddOptions<RunPolicy>().Configure(p => p.RetryBackoff = options.RetryBackoff).Validate(p =>
+        services.AddOptions<RunPolicy>().Configure(p => (p.RetryBackoff, p.SafetyNetPeriod) = (options.RetryBackoff, options.SafetyNetPeriod)).Validate(p =>
         {
             p.Validate();
             return true;

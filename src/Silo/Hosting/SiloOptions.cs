@@ -71,6 +71,9 @@ public sealed record SiloOptions
     /// <summary>The back-off after a failed first attempt (it doubles with each further one, up to a minute).</summary>
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The period of each unfinished run's safety-net reminder (<c>RunPolicy.SafetyNetPeriod</c>; Orleans' minimum is lowered to it when shorter).</summary>
+    public TimeSpan SafetyNetPeriod { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The clock (tests replace it).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
