@@ -3,7 +3,7 @@
 # then the 3 % transfer-set and omitted-class experiments; one table of test accuracies (mean ± sd)
 # and wall time per stage. Usage: bench/pipeline/run.sh [SEEDS] [OUT]   (default "1 2 3", /tmp/ensemble-bench)
 # Set SPEC to benchmark another spec, EXPERIMENTS=0 to skip the two extra experiments, MAIN=0 to run only them.
-# Every run's task directories are exported to OUT/NAME-seedS-run for bench/pipeline/sweep.sh.
+# Every run's artifacts (--all: its task directories too) go to OUT/NAME-seedS, a SOURCE_RUN for bench/pipeline/sweep.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SEEDS=${1:-"1 2 3"}
@@ -18,9 +18,7 @@ variant() { # name seed sed-expression
   local spec="$OUT/$name-seed$seed.yaml"
   sed -e "s/^seed: .*/seed: $seed/" -e "s/^name: .*/name: $name-seed$seed/" -e "$expr" "$SPEC" > "$spec"
   echo "== $name seed $seed" >&2
-  ./ensemble run "$spec" --out "$OUT/$name-seed$seed" --home "$OUT/home" > "$OUT/$name-seed$seed.log"
-  # The run's task directories, for student-only sweeps over the same teachers (bench/pipeline/sweep.sh NAME SED DIR).
-  python3 bench/pipeline/export-run.py "$OUT/home" "$name-seed$seed" "$OUT/$name-seed$seed-run" >&2
+  ./ensemble run "$spec" --out "$OUT/$name-seed$seed" --all --home "$OUT/home" > "$OUT/$name-seed$seed.log"
 }
 
 if [ "${MAIN:-1}" = 1 ]; then for seed in $SEEDS; do variant main "$seed" "s/^#nothing//"; done; fi

@@ -4,7 +4,7 @@
 # (bench/pipeline/Variant). Prints the students' and the baseline's test accuracy, the share of the baseline→ensemble gap
 # closed, the accuracy on each specialist's classes, and the distill task's seconds.
 # Usage: bench/pipeline/sweep.sh NAME 'SED' SOURCE_RUN [SPEC]   (SPEC default examples/fashion-mnist.yaml)
-# SOURCE_RUN is a run directory (tasks/…): one Variant wrote, or one export-run.py made from a silo's store.
+# SOURCE_RUN is a run directory (tasks/…): one Variant wrote, or `ensemble run SPEC --out DIR --all` (or `ensemble pull ID --all`) filled.
 # Only valid for variants that keep the teachers and the transfer set's rows (T, alpha, LS, epochs, views ≤ the source's,
 # online targets, mixup, specialists on/off). THREADS (default 2) sets libtorch's threads.
 set -euo pipefail

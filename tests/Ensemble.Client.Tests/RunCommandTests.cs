@@ -66,22 +66,25 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public void Run_TinySyntheticSpec_FollowsEveryTask_PrintsTheTable_AndWritesReportAndStudent()
+    public void Run_TinySyntheticSpec_FollowsEveryTask_PrintsTheTable_AndWritesReportAndStudent_AndWithAllEveryArtifact()
     {
         var output = Path.Combine(_directory, "run");
-        var (code, stdout, stderr) = Run(Write("tiny.yaml", TestSpecs.Tiny), "--out", output);
+        var (code, stdout, stderr) = Run(Write("tiny.yaml", TestSpecs.Tiny), "--out", output, "--all");
 
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains("('tiny') on this machine: 6 tasks", stdout);
         Assert.Matches(@"teacher/1\s+epoch 4/4: loss", stdout);
         Assert.Contains("ensemble/arithmetic", stdout);
         Assert.Contains("student vs baseline:", stdout);
-        Assert.Contains($"student.safetensors  {Path.Combine(output, "student.safetensors")}", stdout);
+        Assert.Matches($@"student\.safetensors +{System.Text.RegularExpressions.Regex.Escape(Path.Combine(output, "student.safetensors"))}", stdout);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
         var names = report.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()).ToList();
         Assert.Equal(["teacher/0", "teacher/1", "ensemble/arithmetic", "ensemble/geometric", "ensemble/logits", "student", "baseline"], names);
         Assert.All(report.RootElement.GetProperty("models").EnumerateArray(), m => Assert.InRange(m.GetProperty("accuracy").GetDouble(), 0.3, 1.0));
         Assert.True(File.Exists(Path.Combine(output, "student.onnx")));
+        // --all: the task directories too, what bench/pipeline/sweep.sh reuses.
+        Assert.True(File.Exists(Path.Combine(output, "tasks", "teacher-1", "model.safetensors")), stdout);
+        Assert.Contains("tasks/teacher-0/model.safetensors", stdout);
 
         // The student learned synthetic data: evaluating it on Fashion-MNIST is refused, naming both shapes.
         var student = Path.Combine(output, "student.safetensors");

@@ -15,7 +15,7 @@ public static class PullCommand
         var id = CliOptions.RunId();
         var cluster = new ClusterConnectionOptions();
         var output = new Option<string?>("--out") { Description = "the directory to write into (default ./ID)" };
-        var all = new Option<bool>("--all") { Description = "every artifact (task outputs and teacher models too), not only the student and report" };
+        var all = CliOptions.All();
         var json = CliOptions.Json();
         var command = new Command("pull", "Download a run's student and report.") { id, output, all, json };
         cluster.AddTo(command);

@@ -30,19 +30,20 @@ public static class RunCommand
         var slots = new Option<int>("--slots") { Description = "embedded: tasks trained at once", DefaultValueFactory = _ => 1 };
         var threads = new Option<int?>("--threads") { Description = "embedded: libtorch threads per slot (default: the cores divided among the slots)" };
         var fresh = new Option<bool>("--fresh") { Description = "embedded: cancel an unfinished run of this spec and start over" };
+        var all = CliOptions.All();
         var json = CliOptions.Json();
         var command = new Command("run", "Train the teachers and specialists, aggregate their soft targets, distill the student and report.")
         {
-            spec, output, home, slots, threads, fresh, json,
+            spec, output, all, home, slots, threads, fresh, json,
         };
         cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(() => RunAsync(new Request(
             parse.GetValue(spec)!, parse.GetValue(output), cluster.IsGiven(parse) ? cluster.Resolve(parse) : null, parse.GetValue(home), parse.GetValue(slots),
-            parse.GetValue(threads), parse.GetValue(fresh), parse.GetValue(json)), cancellationToken)));
+            parse.GetValue(threads), parse.GetValue(fresh), parse.GetValue(all), parse.GetValue(json)), cancellationToken)));
         return command;
     }
 
-    private sealed record Request(string SpecPath, string? Output, ClusterAddress? Cluster, string? Home, int Slots, int? Threads, bool Fresh, bool Json);
+    private sealed record Request(string SpecPath, string? Output, ClusterAddress? Cluster, string? Home, int Slots, int? Threads, bool Fresh, bool All, bool Json);
 
     private static async Task<int> RunAsync(Request request, CancellationToken cancellationToken)
     {
@@ -71,7 +72,7 @@ public static class RunCommand
             await using var client = await ClusterSession.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
             var run = await SpecSubmission.SubmitAsync(client, request.SpecPath, specJson, cancellationToken).ConfigureAwait(false);
             view.Note($"submitted run {run.Id} to {client.Display}: {run.Tasks.Count} tasks");
-            return await FollowAsync(client, run, view, output, request.Json,
+            return await FollowAsync(client, run, view, output, request.All, request.Json,
                 $"run {run.Id} goes on on the cluster; follow it with: ensemble watch {run.Id}", cancellationToken).ConfigureAwait(false);
         }
 
@@ -99,18 +100,18 @@ public static class RunCommand
                 view.Note($"run {run.Id} ('{name}') on this machine: {run.Tasks.Count} tasks, store {EmbeddedSilo.StorePath(homeDirectory)}");
             }
 
-            return await FollowAsync(client, run, view, output, request.Json,
+            return await FollowAsync(client, run, view, output, request.All, request.Json,
                 $"run {run.Id} is saved in {homeDirectory}; run the same command again to resume it", cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task<int> FollowAsync(ClusterSession client, RunDetail run, IRunView view, string output, bool json, string onInterrupt,
+    private static async Task<int> FollowAsync(ClusterSession client, RunDetail run, IRunView view, string output, bool all, bool json, string onInterrupt,
         CancellationToken cancellationToken)
     {
         try
         {
             var final = await RunFollower.FollowAsync(client, run, view, cancellationToken).ConfigureAwait(false);
-            return await RunFollower.FinishAsync(client, final, output, json, cancellationToken).ConfigureAwait(false);
+            return await RunFollower.FinishAsync(client, final, output, all, json, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

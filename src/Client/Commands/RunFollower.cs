@@ -51,16 +51,16 @@ internal static class RunFollower
     }
 
     /// <summary>
-    /// Ends a followed run: on success the evaluation table (or JSON) and where its files are; otherwise why it did not
-    /// succeed. Returns the exit code.
+    /// Ends a followed run: on success the evaluation table (or JSON) and where its files are (the deliverables, or with
+    /// <paramref name="all"/> every artifact, as <c>pull --all</c>); otherwise why it did not succeed. Returns the exit code.
     /// </summary>
-    public static async Task<int> FinishAsync(ClusterSession client, RunDetail run, string? directory, bool json, CancellationToken cancellationToken)
+    public static async Task<int> FinishAsync(ClusterSession client, RunDetail run, string? directory, bool all, bool json, CancellationToken cancellationToken)
     {
         RunReport? report = null;
         IReadOnlyList<(string Name, string Path)> files = [];
         if (run.State == ApiRunState.Succeeded)
         {
-            if (directory is not null) files = await PullAsync(client, run.Id, directory, all: false, cancellationToken).ConfigureAwait(false);
+            if (directory is not null) files = await PullAsync(client, run.Id, directory, all, cancellationToken).ConfigureAwait(false);
             // The report was just downloaded with the deliverables when there is a directory; fetched on its own otherwise.
             var bytes = files.FirstOrDefault(f => f.Name == ReportName).Path is { } pulled
                 ? await File.ReadAllBytesAsync(pulled, cancellationToken).ConfigureAwait(false)

@@ -16,8 +16,9 @@ public static class SubmitCommand
         var cluster = new ClusterConnectionOptions();
         var wait = new Option<bool>("--wait") { Description = "follow the run to its end (like watch), exiting with its outcome" };
         var output = new Option<string?>("--out") { Description = "with --wait: download the student and report here" };
+        var all = CliOptions.All();
         var json = CliOptions.Json();
-        var command = new Command("submit", "Submit a run to a cluster.") { spec, wait, output, json };
+        var command = new Command("submit", "Submit a run to a cluster.") { spec, wait, output, all, json };
         cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
@@ -38,7 +39,7 @@ public static class SubmitCommand
             var view = RunFollower.ViewFor(asJson);
             view.Note($"submitted run {run.Id} to {client.Display}: {run.Tasks.Count} tasks");
             var final = await RunFollower.FollowAsync(client, run, view, cancellationToken).ConfigureAwait(false);
-            return await RunFollower.FinishAsync(client, final, outDirectory, asJson, cancellationToken).ConfigureAwait(false);
+            return await RunFollower.FinishAsync(client, final, outDirectory, parse.GetValue(all), asJson, cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }

@@ -12,8 +12,9 @@ public static class WatchCommand
         var id = CliOptions.RunId();
         var cluster = new ClusterConnectionOptions();
         var output = new Option<string?>("--out") { Description = "download the student and report here when the run succeeds" };
+        var all = CliOptions.All();
         var json = CliOptions.Json();
-        var command = new Command("watch", "Follow a run's progress live until it ends.") { id, output, json };
+        var command = new Command("watch", "Follow a run's progress live until it ends.") { id, output, all, json };
         cluster.AddTo(command);
         command.SetAction((parse, cancellationToken) => CommandErrors.GuardAsync(async () =>
         {
@@ -22,7 +23,7 @@ public static class WatchCommand
             await using var client = await cluster.ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
             var run = await client.GetRunAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             var final = await RunFollower.FollowAsync(client, run, RunFollower.ViewFor(asJson), cancellationToken).ConfigureAwait(false);
-            return await RunFollower.FinishAsync(client, final, outDirectory, asJson, cancellationToken).ConfigureAwait(false);
+            return await RunFollower.FinishAsync(client, final, outDirectory, parse.GetValue(all), asJson, cancellationToken).ConfigureAwait(false);
         }));
         return command;
     }
