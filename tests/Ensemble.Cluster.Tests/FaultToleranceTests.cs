@@ -120,6 +120,19 @@ public sealed partial class FaultToleranceTests(ITestOutputHelper output) : IDis
         Assert.Equal("succeeded", lines[^1].GetProperty("state").GetString());
     }
 
+    /// <summary>Awaits <paramref name="wait"/>; a timeout carries what <paramref name="silo"/> printed, so a stuck run can be read.</summary>
+    private static async Task<T> WithOutputAsync<T>(SiloProcess silo, Task<T> wait)
+    {
+        try
+        {
+            return await wait;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n--- {silo.Id} printed:\n{silo.Output}", e);
+        }
+    }
+
     private static async Task<string> WaitForOnlyRunAsync(RunWatcher api)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -188,7 +201,7 @@ public sealed partial class FaultToleranceTests(ITestOutputHelper output) : IDis
         Assert.Equal(0, draining.ExitCode);
         Assert.Contains("handed back", draining.Output);
 
-        var run = await apiOther.WaitAsync(runId, r => RunWatcher.State(r) is "succeeded" or "failed", RunTimeout, "the run finishing");
+        var run = await WithOutputAsync(other, apiOther.WaitAsync(runId, r => RunWatcher.State(r) is "succeeded" or "failed", RunTimeout, "the run finishing"));
         Assert.Equal("succeeded", RunWatcher.State(run));
         // It stopped right after a checkpointed epoch, and the other silo went on from the next one.
         var events = await apiOther.EventsAsync(runId);

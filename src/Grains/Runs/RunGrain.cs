@@ -29,7 +29,6 @@ public sealed partial class RunGrain(
 
     private readonly RunPolicy _policy = policy.Value;
     private IGrainTimer? _timer;
-    private bool _safetyNet;
     private DateTimeOffset _nextPlacement;
     private int _placementMisses;
 
@@ -46,7 +45,6 @@ public sealed partial class RunGrain(
         {
             await ReconcileAsync().ConfigureAwait(true);
             KeepPlacing();
-            await EnsureSafetyNetAsync().ConfigureAwait(true);
         }
     }
 
@@ -78,7 +76,7 @@ public sealed partial class RunGrain(
             [.. t.DependsOn]))];
         Emit(null, EventKinds.RunSubmitted, $"run '{run.RunId}' ({run.Name}) submitted with {run.Tasks.Count} tasks");
         await SaveAsync().ConfigureAwait(true);
-        await EnsureSafetyNetAsync().ConfigureAwait(true);
+        await RegisterSafetyNetAsync().ConfigureAwait(true);
         await PlaceReadyAsync().ConfigureAwait(true);
         KeepPlacing();
         return Snapshot();
@@ -402,7 +400,6 @@ public sealed partial class RunGrain(
                 return;
             }
 
-            if (!_safetyNet) await EnsureSafetyNetAsync().ConfigureAwait(true);
             if (Now < _nextPlacement) return;
             await ReconcileAsync().ConfigureAwait(true);
             await PlaceReadyAsync().ConfigureAwait(true);
@@ -410,16 +407,15 @@ public sealed partial class RunGrain(
     }
 
     /// <summary>
-    /// Registers the unfinished run's safety-net reminder once per activation. A failure (the reminder service not
-    /// started yet, its store unreachable) is only logged: it must not fail the activation, and the placement timer
-    /// tries again each interval.
+    /// Registers the new run's safety-net reminder, once, at submission (it is durable from then on; not at each
+    /// activation, which can happen mid-fail-over, when a call to the reminder service may wait for a departed silo and
+    /// hold up the run). A failure is only logged: the run works without it.
     /// </summary>
-    private async Task EnsureSafetyNetAsync()
+    private async Task RegisterSafetyNetAsync()
     {
         try
         {
             await this.RegisterOrUpdateReminder(SafetyNetReminder, _policy.SafetyNetPeriod, _policy.SafetyNetPeriod).ConfigureAwait(true);
-            _safetyNet = true;
         }
         catch (Exception e) when (e is ReminderException or OrleansException or TimeoutException or InvalidOperationException)
         {
@@ -436,8 +432,6 @@ public sealed partial class RunGrain(
             {
                 await this.UnregisterReminder(reminder).ConfigureAwait(true);
             }
-
-            _safetyNet = false;
         }
         catch (Exception e) when (e is ReminderException or OrleansException or TimeoutException or InvalidOperationException)
         {

@@ -101,8 +101,7 @@ public static class SiloHost
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: "ensemble", clusterId: options.ClusterId);
                 silo.AddSqliteGrainStorage(StorageNames.Ensemble, o => o.DatabasePath = path);
-                // One silo, so the reminders need not outlive it: on restart the failure watcher wakes every unfinished
-                // run, and each registers its reminder again as it activates.
+                // One silo, so the reminders need not outlive it: on restart the failure watcher wakes every unfinished run.
                 silo.UseInMemoryReminderService();
             }
             else
