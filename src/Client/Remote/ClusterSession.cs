@@ -30,28 +30,27 @@ public sealed class ClusterSession : IAsyncDisposable
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long <see cref="EventsAsync"/> keeps trying while no gateway answers before the cluster counts as unreachable.</summary>
+    private static readonly TimeSpan ReconnectWindow = TimeSpan.FromSeconds(60);
     private readonly IHost? _clientHost;
     private readonly IGrainFactory _grains;
     private readonly RunCatalog _runs;
 
-    private ClusterSession(IHost? clientHost, IGrainFactory grains, string display, TimeSpan reconnectWindow)
+    private ClusterSession(IHost? clientHost, IGrainFactory grains, string display)
     {
         _clientHost = clientHost;
         _grains = grains;
         _runs = new RunCatalog(grains);
         Display = display;
-        ReconnectWindow = reconnectWindow;
     }
 
     /// <summary>The cluster as messages name it, e.g. <c>cluster silo-0:30000</c>.</summary>
     public string Display { get; }
 
-    /// <summary>How long <see cref="EventsAsync"/> keeps trying while no gateway answers before the cluster counts as unreachable.</summary>
-    public TimeSpan ReconnectWindow { get; }
-
     /// <summary>Connects an Orleans client to <paramref name="address"/>'s gateways.</summary>
     /// <exception cref="SiloUnreachableException">No gateway resolves or answers.</exception>
-    public static async Task<ClusterSession> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken, TimeSpan? reconnectWindow = null)
+    public static async Task<ClusterSession> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
         var display = $"cluster {address.Display}";
@@ -96,12 +95,12 @@ public sealed class ClusterSession : IAsyncDisposable
             throw;
         }
 
-        return new ClusterSession(host, host.Services.GetRequiredService<IClusterClient>(), display, reconnectWindow ?? TimeSpan.FromSeconds(60));
+        return new ClusterSession(host, host.Services.GetRequiredService<IClusterClient>(), display);
     }
 
     /// <summary>A session over a silo in this process (its hosted client: no gateway, no token).</summary>
     public static ClusterSession InProcess(IGrainFactory grains, string display) =>
-        new(null, grains ?? throw new ArgumentNullException(nameof(grains)), display, TimeSpan.FromSeconds(60));
+        new(null, grains ?? throw new ArgumentNullException(nameof(grains)), display);
 
     /// <summary>Submits a spec's canonical JSON; a spec the silo refuses throws with every problem (and nothing is stored).</summary>
     /// <exception cref="RunSpecException">The silo's validation refused the spec.</exception>
@@ -234,7 +233,7 @@ public sealed class ClusterSession : IAsyncDisposable
             }
 
             if (batch.Count == EventBatch) continue;
-            if (run is null || run.Run.State is RunState.Succeeded or RunState.Failed or RunState.Cancelled) yield break;
+            if (run is null || StateNames.IsTerminal(run.Run.State)) yield break;
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
     }

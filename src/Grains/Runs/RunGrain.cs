@@ -52,8 +52,8 @@ public sealed partial class RunGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != SafetyNetReminder) return;
-        // An unfinished run was just reconciled by the activation this tick caused, or is kept placing by its timer;
-        // a finished one lets the reminder go.
+        // An unfinished run reconciles and places now (when this tick is what activated the grain, its activation has
+        // reconciled already and this pass finds nothing more); a finished one lets the reminder go.
         if (S.Run is { } run && !StateNames.IsTerminal(run.State)) await Wake().ConfigureAwait(true);
         else await DropSafetyNetAsync().ConfigureAwait(true);
     }

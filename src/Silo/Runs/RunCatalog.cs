@@ -40,7 +40,7 @@ public sealed class RunCatalog(IGrainFactory grains)
     {
         var run = await GetAsync(runId, cancellationToken).ConfigureAwait(false);
         if (run is null) return null;
-        if (run.Run.State is RunState.Succeeded or RunState.Failed or RunState.Cancelled) return (run, false);
+        if (StateNames.IsTerminal(run.Run.State)) return (run, false);
         run = await CancelAsync(runId, cancellationToken).ConfigureAwait(false);
         return run is null ? null : (run, run.Run.State == RunState.Cancelled);
     }
