@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ensemble.Tests.Tls;
 
 namespace Ensemble.Client.Tests;
 
@@ -109,7 +110,60 @@ public sealed class RemoteCommandTests : IDisposable
         await using var silo = await TestSilo.StartAsync(slots: 0);
         var (code, _, stderr) = CliProcess.Run(Env(silo.Gateway), "status", "--cluster-id", "not-this-one");
         Assert.Equal(3, code);
-        Assert.Contains("no gateway let the client in within 15 s (is the cluster id 'not-this-one'?)", stderr);
+        Assert.Contains("no gateway let the client in within 15 s (is the cluster id 'not-this-one'?; a cluster with TLS on needs --cluster-ca)", stderr);
+    }
+
+    [Fact]
+    public async Task OverTls_TheVerbsWork_TrustingTheClustersAuthority_FromTheOptionOrTheEnvironment()
+    {
+        var tls = TestCertificates.Create(Path.Combine(_directory, "tls"));
+        await using var silo = await TestSilo.StartAsync(token: "s3cret", slots: 0, tls: tls);
+        var silos = CliProcess.Run(Env(silo.Gateway, "s3cret"), "silos", "--cluster-ca", tls.Authority, "--json");
+        Assert.True(silos.ExitCode == 0, silos.StdErr);
+        Assert.Single(JsonDocument.Parse(silos.StdOut).RootElement.EnumerateArray());
+
+        var environment = Env(silo.Gateway, "s3cret");
+        environment["ENSEMBLE_CLUSTER_CA"] = tls.Authority;
+        var submit = CliProcess.Run(environment, "submit", Write("tiny.yaml", TestSpecs.Tiny));
+        Assert.True(submit.ExitCode == 0, submit.StdErr);
+        Assert.Equal(1, await silo.RunCountAsync());
+        // TLS encrypts; the token still decides who may call.
+        var tokenless = CliProcess.Run(Env(silo.Gateway), "status", "--cluster-ca", tls.Authority);
+        Assert.Equal(4, tokenless.ExitCode);
+    }
+
+    [Fact]
+    public async Task OverTls_AGatewayCertificateAnotherAuthorityIssued_IsRefusedWithTheCredentialsCode_NamingBoth()
+    {
+        var tls = TestCertificates.Create(Path.Combine(_directory, "tls"));
+        var other = TestCertificates.Create(Path.Combine(_directory, "other"), "another-ca");
+        await using var silo = await TestSilo.StartAsync(slots: 0, tls: tls);
+        var (code, _, stderr) = CliProcess.Run(Env(silo.Gateway), "status", "--cluster-ca", other.Authority);
+        Assert.Equal(4, code);
+        Assert.Contains($"the gateway {silo.Gateway} presented the TLS certificate 'CN=ensemble-silo'", stderr);
+        Assert.Contains($"which the authority in '{other.Authority}' (--cluster-ca) did not issue", stderr);
+
+        var missing = Path.Combine(_directory, "missing.crt");
+        var absent = CliProcess.Run(Env(silo.Gateway), "status", "--cluster-ca", missing);
+        Assert.Equal(2, absent.ExitCode);
+        Assert.Contains($"--cluster-ca: '{missing}' does not exist", absent.StdErr);
+    }
+
+    [Fact]
+    public async Task TlsAgainstAPlainGateway_AndPlainAgainstATlsOne_AreUnreachable_SayingWhatToCheck()
+    {
+        var tls = TestCertificates.Create(Path.Combine(_directory, "tls"));
+        await using (var plain = await TestSilo.StartAsync(slots: 0))
+        {
+            var (code, _, stderr) = CliProcess.Run(Env(plain.Gateway), "status", "--cluster-ca", tls.Authority);
+            Assert.Equal(3, code);
+            Assert.Contains("is TLS on for the cluster", stderr);
+        }
+
+        await using var encrypted = await TestSilo.StartAsync(slots: 0, tls: tls);
+        var plainClient = CliProcess.Run(Env(encrypted.Gateway), "status");
+        Assert.Equal(3, plainClient.ExitCode);
+        Assert.Contains("a cluster with TLS on needs --cluster-ca", plainClient.StdErr);
     }
 
     [Fact]

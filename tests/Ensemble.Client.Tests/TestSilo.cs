@@ -1,5 +1,6 @@
 using Ensemble.Silo.Hosting;
 using Ensemble.Silo.Runs;
+using Ensemble.Tests.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,8 +28,11 @@ internal sealed class TestSilo : IAsyncDisposable
 
     public RunCatalog Runs { get; }
 
-    /// <summary>Starts a silo; <paramref name="slots"/> 0 serves the API only, so submitted runs stay queued.</summary>
-    public static async Task<TestSilo> StartAsync(string? token = null, int slots = 1)
+    /// <summary>
+    /// Starts a silo; <paramref name="slots"/> 0 serves the API only, so submitted runs stay queued; with
+    /// <paramref name="tls"/> its Orleans ports speak TLS with that certificate.
+    /// </summary>
+    public static async Task<TestSilo> StartAsync(string? token = null, int slots = 1, TestCertificates? tls = null)
     {
         var directory = Directory.CreateTempSubdirectory("ensemble-client-silo-").FullName;
         var app = await SiloHost.BuildAsync(new SiloOptions
@@ -42,6 +46,9 @@ internal sealed class TestSilo : IAsyncDisposable
             Slots = slots,
             Threads = 1,
             ConsoleLogging = false,
+            TlsCertificate = tls?.Certificate,
+            TlsKey = tls?.Key,
+            TlsAuthority = tls?.Authority,
         }, CancellationToken.None);
         await app.StartAsync();
         return new TestSilo(app, directory, SiloHost.GatewayEndpoint(app).ToString());

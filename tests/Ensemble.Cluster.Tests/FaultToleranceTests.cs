@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Ensemble.Tests.Tls;
 using Xunit.Abstractions;
 
 namespace Ensemble.Cluster.Tests;
@@ -31,10 +32,10 @@ public sealed partial class FaultToleranceTests(ITestOutputHelper output) : IDis
         return silo;
     }
 
-    private async Task<(SiloProcess A, SiloProcess B)> StartTwoSilosAsync(string store)
+    private async Task<(SiloProcess A, SiloProcess B)> StartTwoSilosAsync(string store, params string[] extra)
     {
-        var a = await StartSiloAsync("silo-a", store);
-        var b = await StartSiloAsync("silo-b", store);
+        var a = await StartSiloAsync("silo-a", store, extra);
+        var b = await StartSiloAsync("silo-b", store, extra);
         using var api = new RunWatcher(a.Url);
         await api.WaitForSilosAsync(2, TimeSpan.FromSeconds(30));
         return (a, b);
@@ -92,16 +93,19 @@ public sealed partial class FaultToleranceTests(ITestOutputHelper output) : IDis
     }
 
     [Fact]
-    public async Task ClientFollowingThroughTheMembershipTable_SeesTheRunToItsEnd_WhenTheSiloTrainingItsTeacherIsKilled()
+    public async Task ClientFollowingThroughTheMembershipTable_OverTls_SeesTheRunToItsEnd_WhenTheSiloTrainingItsTeacherIsKilled()
     {
         await using var postgres = await TestPostgres.CreateAsync();
-        var (a, b) = await StartTwoSilosAsync(postgres.ConnectionString);
+        // Every Orleans connection over TLS: silo to silo mutually (membership probes, grain calls, the failover), the CLI to the gateways.
+        var tls = TestCertificates.Create(Path.Combine(_directory, "tls"));
+        var (a, b) = await StartTwoSilosAsync(postgres.ConnectionString, "--tls-certificate", tls.Certificate, "--tls-key", tls.Key, "--tls-ca", tls.Authority);
         var spec = Path.Combine(_directory, "teacher.yaml");
         await File.WriteAllTextAsync(spec, ClusterSpecs.Teachers(teachers: 1, epochs: 20));
         // The CLI as the Kubernetes submit Job runs it: an Orleans client that finds the gateways in PostgreSQL.
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { SiloProcess.CliPath(), "submit", spec, "--wait", "--json" }) start.ArgumentList.Add(argument);
         start.Environment["ENSEMBLE_CLUSTER"] = postgres.ConnectionString;
+        start.Environment["ENSEMBLE_CLUSTER_CA"] = tls.Authority;
         using var client = Process.Start(start)!;
         var stdout = client.StandardOutput.ReadToEndAsync();
         var stderr = client.StandardError.ReadToEndAsync();

@@ -4,7 +4,7 @@ using Ensemble.Client.Remote;
 namespace Ensemble.Client.Commands;
 
 /// <summary>
-/// <c>--cluster</c> and <c>--cluster-id</c>, which every remote verb takes, and the Orleans client they connect
+/// <c>--cluster</c>, <c>--cluster-id</c> and <c>--cluster-ca</c>, which every remote verb takes, and the Orleans client they connect
 /// (see <see cref="ClusterAddress"/>).
 /// </summary>
 internal sealed class ClusterConnectionOptions
@@ -23,11 +23,18 @@ internal sealed class ClusterConnectionOptions
         Description = $"the cluster id the silos were started with (default ${ClusterAddress.ClusterIdVariable}, else {ClusterAddress.DefaultClusterId})",
     };
 
-    /// <summary>Adds both options to <paramref name="command"/>.</summary>
+    /// <summary><c>--cluster-ca FILE</c>; <c>ENSEMBLE_CLUSTER_CA</c> when absent; neither: plain TCP.</summary>
+    public Option<string?> Authority { get; } = new("--cluster-ca")
+    {
+        Description = $"connect over TLS, trusting gateways whose certificate this PEM authority issued (the silos' --tls-ca; default ${ClusterAddress.AuthorityVariable})",
+    };
+
+    /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
         command.Options.Add(Cluster);
         command.Options.Add(ClusterId);
+        command.Options.Add(Authority);
     }
 
     /// <summary>Whether a cluster is named on the command line or in the environment.</summary>
@@ -35,7 +42,7 @@ internal sealed class ClusterConnectionOptions
 
     /// <summary>The address the options (or the environment) give.</summary>
     /// <exception cref="ArgumentException">None is given, or it is malformed.</exception>
-    public ClusterAddress Resolve(ParseResult parse) => ClusterAddress.Resolve(parse.GetValue(Cluster), parse.GetValue(ClusterId));
+    public ClusterAddress Resolve(ParseResult parse) => ClusterAddress.Resolve(parse.GetValue(Cluster), parse.GetValue(ClusterId), parse.GetValue(Authority));
 
     /// <summary>Connects to the cluster the options name.</summary>
     public Task<ClusterSession> ConnectAsync(ParseResult parse, CancellationToken cancellationToken) =>

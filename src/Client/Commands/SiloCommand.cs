@@ -26,9 +26,12 @@ public static class SiloCommand
         var threads = new Option<int?>("--threads") { Description = "libtorch threads per slot (default: the cores divided among the slots)" };
         var drain = new Option<double>("--drain-seconds") { Description = "on shutdown, how long tasks get to reach their next checkpoint", DefaultValueFactory = _ => 25 };
         var attempts = new Option<int>("--max-attempts") { Description = "attempts per task for runs submitted here", DefaultValueFactory = _ => 3 };
+        var tlsCertificate = new Option<string?>("--tls-certificate") { Description = "PEM certificate (with its key, unless --tls-key) that turns TLS on for the Orleans ports" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-certificate, when it is in a file of its own" };
+        var tlsAuthority = new Option<string?>("--tls-ca") { Description = "PEM certificate of the authority that issued every silo's certificate (default: --tls-certificate, self-signed)" };
         var command = new Command("silo", "Run a silo of an Orleans cluster: grains, task slots and the HTTP API. Token from ENSEMBLE_TOKEN.")
         {
-            store, artifacts, slots, urls, id, cluster, siloPort, gatewayPort, advertise, kubernetes, threads, drain, attempts,
+            store, artifacts, slots, urls, id, cluster, siloPort, gatewayPort, advertise, kubernetes, threads, drain, attempts, tlsCertificate, tlsKey, tlsAuthority,
         };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.GuardAsync(async () =>
         {
@@ -47,6 +50,9 @@ public static class SiloCommand
                 Kubernetes = parse.GetValue(kubernetes),
                 DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drain)),
                 MaxAttempts = parse.GetValue(attempts),
+                TlsCertificate = parse.GetValue(tlsCertificate),
+                TlsKey = parse.GetValue(tlsKey),
+                TlsAuthority = parse.GetValue(tlsAuthority),
                 Token = Environment.GetEnvironmentVariable("ENSEMBLE_TOKEN") is { Length: > 0 } token ? token : null,
             };
             await using var app = await SiloHost.BuildAsync(options, cancellationToken).ConfigureAwait(false);

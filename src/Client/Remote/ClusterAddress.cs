@@ -7,15 +7,17 @@ namespace Ensemble.Client.Remote;
 /// <summary>
 /// Where the CLI finds a cluster and how it proves it may use it: <c>--cluster</c> (or <c>ENSEMBLE_CLUSTER</c>), either
 /// silo gateways (<c>HOST:PORT[,HOST:PORT…]</c>) or the cluster's PostgreSQL (its membership table lists the
-/// gateways); <c>--cluster-id</c> (or <c>ENSEMBLE_CLUSTER_ID</c>); the token from <c>ENSEMBLE_TOKEN</c>.
+/// gateways); <c>--cluster-id</c> (or <c>ENSEMBLE_CLUSTER_ID</c>); the token from <c>ENSEMBLE_TOKEN</c>; with
+/// <c>--cluster-ca</c> (or <c>ENSEMBLE_CLUSTER_CA</c>), TLS to gateways whose certificate that authority issued.
 /// </summary>
 /// <param name="Display">The location as the user gave it (a password redacted), for messages.</param>
 /// <param name="Gateways">The gateways as given (host, port), or empty when the database lists them.</param>
 /// <param name="PostgresConnectionString">The Npgsql connection string, or null for gateways.</param>
 /// <param name="ClusterId">The Orleans cluster id the silos were started with (<c>ensemble silo --cluster-id</c>).</param>
 /// <param name="Token">The cluster's API token, or null when it has none.</param>
+/// <param name="Authority">The PEM file of the authority that issued the silos' TLS certificates, or null for plain TCP.</param>
 public sealed record ClusterAddress(string Display, IReadOnlyList<(string Host, int Port)> Gateways, string? PostgresConnectionString,
-    string ClusterId, string? Token)
+    string ClusterId, string? Token, string? Authority)
 {
     /// <summary>The environment variable that names the cluster when <c>--cluster</c> is not given.</summary>
     public const string ClusterVariable = "ENSEMBLE_CLUSTER";
@@ -26,6 +28,9 @@ public sealed record ClusterAddress(string Display, IReadOnlyList<(string Host, 
     /// <summary>The environment variable that holds the cluster's API token.</summary>
     public const string TokenVariable = "ENSEMBLE_TOKEN";
 
+    /// <summary>The environment variable that names the cluster's certificate authority when <c>--cluster-ca</c> is not given.</summary>
+    public const string AuthorityVariable = "ENSEMBLE_CLUSTER_CA";
+
     /// <summary>The cluster id silos start with when not told otherwise.</summary>
     public const string DefaultClusterId = "ensemble";
 
@@ -35,9 +40,9 @@ public sealed record ClusterAddress(string Display, IReadOnlyList<(string Host, 
     /// <summary>The variable the HTTP-era CLI read; named in the error when it is all that is set.</summary>
     private const string FormerSiloVariable = "ENSEMBLE_SILO";
 
-    /// <summary>The cluster from <paramref name="cluster"/> and <paramref name="clusterId"/> (the options' values) or the environment.</summary>
+    /// <summary>The cluster from <paramref name="cluster"/>, <paramref name="clusterId"/> and <paramref name="authority"/> (the options' values) or the environment.</summary>
     /// <exception cref="ArgumentException">No cluster is given, or it is malformed; the message names the option and what it expects.</exception>
-    public static ClusterAddress Resolve(string? cluster, string? clusterId)
+    public static ClusterAddress Resolve(string? cluster, string? clusterId, string? authority)
     {
         var (value, source) = cluster is { Length: > 0 }
             ? (cluster, "--cluster")
@@ -55,13 +60,14 @@ public sealed record ClusterAddress(string Display, IReadOnlyList<(string Host, 
             : (Environment.GetEnvironmentVariable(ClusterIdVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultClusterId, ClusterIdVariable);
         if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException($"{idSource}: must not be empty");
         var token = Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } t ? t : null;
+        var ca = authority is { Length: > 0 } ? authority : Environment.GetEnvironmentVariable(AuthorityVariable) is { Length: > 0 } c ? c : null;
 
         if (PostgresLocation.IsPostgres(value))
         {
-            return new ClusterAddress(PostgresLocation.Redact(value), [], PostgresLocation.ToConnectionString(value), id, token);
+            return new ClusterAddress(PostgresLocation.Redact(value), [], PostgresLocation.ToConnectionString(value), id, token, ca);
         }
 
-        return new ClusterAddress(value, ParseGateways(value, source), null, id, token);
+        return new ClusterAddress(value, ParseGateways(value, source), null, id, token, ca);
     }
 
     /// <summary>Whether a cluster is named by <paramref name="cluster"/> or the environment.</summary>

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Ensemble.Contracts.Access;
@@ -7,6 +10,7 @@ using Ensemble.Contracts.Api;
 using Ensemble.Contracts.Grains;
 using Ensemble.Contracts.Runs;
 using Ensemble.Contracts.Specs;
+using Ensemble.Silo.Access;
 using Ensemble.Silo.Api;
 using Ensemble.Silo.Runs;
 using Ensemble.Silo.Storage.Postgres;
@@ -33,13 +37,16 @@ public sealed class ClusterSession : IAsyncDisposable
 
     /// <summary>How long <see cref="EventsAsync"/> keeps trying while no gateway answers before the cluster counts as unreachable.</summary>
     private static readonly TimeSpan ReconnectWindow = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
     private readonly IHost? _clientHost;
+    private readonly CertificateAuthority? _authority;
     private readonly IGrainFactory _grains;
     private readonly RunCatalog _runs;
 
-    private ClusterSession(IHost? clientHost, IGrainFactory grains, string display)
+    private ClusterSession(IHost? clientHost, CertificateAuthority? authority, IGrainFactory grains, string display)
     {
         _clientHost = clientHost;
+        _authority = authority;
         _grains = grains;
         _runs = new RunCatalog(grains);
         Display = display;
@@ -48,13 +55,29 @@ public sealed class ClusterSession : IAsyncDisposable
     /// <summary>The cluster as messages name it, e.g. <c>cluster silo-0:30000</c>.</summary>
     public string Display { get; }
 
-    /// <summary>Connects an Orleans client to <paramref name="address"/>'s gateways.</summary>
-    /// <exception cref="SiloUnreachableException">No gateway resolves or answers.</exception>
+    /// <summary>Connects an Orleans client to <paramref name="address"/>'s gateways (over TLS when it names an authority).</summary>
+    /// <exception cref="SiloUnreachableException">No gateway resolves or answers, or none completes a TLS handshake.</exception>
+    /// <exception cref="SiloAuthenticationException">A gateway's TLS certificate is not one the authority issued.</exception>
+    /// <exception cref="ArgumentException">The authority's file is missing or holds no PEM certificate.</exception>
     public static async Task<ClusterSession> ConnectAsync(ClusterAddress address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
+        var authority = address.Authority is { } path ? CertificateAuthority.Load(path, "--cluster-ca") : null;
+        try
+        {
+            return await ConnectAsync(address, authority, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            authority?.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<ClusterSession> ConnectAsync(ClusterAddress address, CertificateAuthority? authority, CancellationToken cancellationToken)
+    {
         var display = $"cluster {address.Display}";
-        var gateways = await ResolveAsync(address, display, cancellationToken).ConfigureAwait(false);
+        var gateways = await ResolveAsync(address, display, authority, cancellationToken).ConfigureAwait(false);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         // No logging providers: the client's own warnings (a gateway down, a reconnect) would scribble over the live bars.
         builder.Services.AddLogging();
@@ -70,6 +93,7 @@ public sealed class ClusterSession : IAsyncDisposable
             if (address.PostgresConnectionString is { } postgres) client.UsePostgresClustering(postgres);
             else client.UseStaticClustering([.. gateways]);
             if (address.Token is { } token) client.Services.AddSingleton<IOutgoingGrainCallFilter>(new ClusterTokenCallFilter(token));
+            if (authority is not null) client.UseClusterTls(authority);
         });
         var host = builder.Build();
         // The client keeps retrying a gateway it cannot reach for minutes; a user wants to hear within seconds.
@@ -82,7 +106,8 @@ public sealed class ClusterSession : IAsyncDisposable
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            throw new SiloUnreachableException($"{display} is unreachable: no gateway let the client in within {ConnectTimeout.TotalSeconds:0} s (is the cluster id '{address.ClusterId}'?)", e);
+            var tls = authority is null ? "; a cluster with TLS on needs --cluster-ca" : "";
+            throw new SiloUnreachableException($"{display} is unreachable: no gateway let the client in within {ConnectTimeout.TotalSeconds:0} s (is the cluster id '{address.ClusterId}'?{tls})", e);
         }
         catch (Exception e) when (IsTransport(e) || e is Npgsql.NpgsqlException)
         {
@@ -95,12 +120,12 @@ public sealed class ClusterSession : IAsyncDisposable
             throw;
         }
 
-        return new ClusterSession(host, host.Services.GetRequiredService<IClusterClient>(), display);
+        return new ClusterSession(host, authority, host.Services.GetRequiredService<IClusterClient>(), display);
     }
 
     /// <summary>A session over a silo in this process (its hosted client: no gateway, no token).</summary>
     public static ClusterSession InProcess(IGrainFactory grains, string display) =>
-        new(null, grains ?? throw new ArgumentNullException(nameof(grains)), display);
+        new(null, null, grains ?? throw new ArgumentNullException(nameof(grains)), display);
 
     /// <summary>Submits a spec's canonical JSON; a spec the silo refuses throws with every problem (and nothing is stored).</summary>
     /// <exception cref="RunSpecException">The silo's validation refused the spec.</exception>
@@ -247,6 +272,7 @@ public sealed class ClusterSession : IAsyncDisposable
         if (_clientHost is null) return;
         await _clientHost.StopAsync(CancellationToken.None).ConfigureAwait(false);
         _clientHost.Dispose();
+        _authority?.Dispose();
     }
 
     private async Task<RunSnapshot> GetSnapshotAsync(string runId, CancellationToken cancellationToken) =>
@@ -287,7 +313,7 @@ public sealed class ClusterSession : IAsyncDisposable
     /// <summary>Failures of the connection rather than of the call: no gateway, a dropped connection, no answer in time.</summary>
     private static bool IsTransport(Exception e) => e is OrleansException or ConnectionFailedException or TimeoutException or SocketException;
 
-    private static async Task<List<IPEndPoint>> ResolveAsync(ClusterAddress address, string display, CancellationToken cancellationToken)
+    private static async Task<List<IPEndPoint>> ResolveAsync(ClusterAddress address, string display, CertificateAuthority? authority, CancellationToken cancellationToken)
     {
         var endpoints = new List<IPEndPoint>();
         foreach (var (host, port) in address.Gateways)
@@ -313,37 +339,74 @@ public sealed class ClusterSession : IAsyncDisposable
             endpoints.Add(new IPEndPoint(chosen, port));
         }
 
-        await ProbeAsync(endpoints, display, cancellationToken).ConfigureAwait(false);
+        await ProbeAsync(endpoints, display, authority, cancellationToken).ConfigureAwait(false);
         return endpoints;
     }
 
     /// <summary>
-    /// Fails at once, with the socket's own error, when none of <paramref name="gateways"/> accepts a TCP connection:
-    /// Orleans' client would retry for minutes before saying only that it could not connect.
+    /// Fails at once, with the socket's own error, when none of <paramref name="gateways"/> accepts a TCP connection (or,
+    /// with TLS, completes a handshake): Orleans' client would retry for minutes before saying only that it could not connect.
     /// </summary>
-    private static async Task ProbeAsync(IReadOnlyList<IPEndPoint> gateways, string display, CancellationToken cancellationToken)
+    private static async Task ProbeAsync(IReadOnlyList<IPEndPoint> gateways, string display, CertificateAuthority? authority, CancellationToken cancellationToken)
     {
         var errors = new List<string>();
         foreach (var gateway in gateways)
         {
             using var socket = new Socket(gateway.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            timeout.CancelAfter(ProbeTimeout);
             try
             {
                 await socket.ConnectAsync(gateway, timeout.Token).ConfigureAwait(false);
-                return;
+                if (authority is null) return;
+                if (await HandshakeAsync(socket, gateway, authority, timeout.Token).ConfigureAwait(false) is not { } refused) return;
+                throw new SiloAuthenticationException($"{display}: the gateway {gateway} presented the TLS certificate {refused}, "
+                    + $"which the authority in '{authority.Path}' (--cluster-ca) did not issue");
             }
             catch (SocketException e)
             {
                 errors.Add($"{gateway}: {e.Message}");
             }
+            catch (Exception e) when (e is IOException or AuthenticationException)
+            {
+                errors.Add($"{gateway}: no TLS handshake ({e.Message}); is TLS on for the cluster (ensemble silo --tls-certificate)? if not, drop --cluster-ca");
+            }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                errors.Add($"{gateway}: no answer within 5 s");
+                var tls = authority is null ? "" : " to a TLS handshake (is TLS on for the cluster? if not, drop --cluster-ca)";
+                errors.Add($"{gateway}: no answer{tls} within {ProbeTimeout.TotalSeconds:0} s");
             }
         }
 
         if (errors.Count > 0) throw new SiloUnreachableException($"{display} is unreachable: {string.Join("; ", errors)}");
+    }
+
+    /// <summary>A TLS handshake over <paramref name="socket"/>: null when the gateway's certificate is one <paramref name="authority"/> issued, else that certificate as messages name it.</summary>
+    private static async Task<string?> HandshakeAsync(Socket socket, IPEndPoint gateway, CertificateAuthority authority, CancellationToken cancellationToken)
+    {
+        string? refused = null;
+        await using var network = new NetworkStream(socket, ownsSocket: false);
+        await using var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = gateway.Address.ToString(),
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                if (certificate is null) return false;
+                using var remote = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                if (authority.Issued(remote)) return true;
+                refused = CertificateAuthority.Describe(remote);
+                return false;
+            },
+        };
+        try
+        {
+            await tls.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuthenticationException) when (refused is not null)
+        {
+        }
+
+        return refused;
     }
 }

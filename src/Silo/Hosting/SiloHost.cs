@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Ensemble.Contracts.Specs;
 using Ensemble.Distillation.Runtime;
 using Ensemble.Grains;
 using Ensemble.Grains.Artifacts;
@@ -64,6 +66,24 @@ public static class SiloHost
         builder.Configuration.AddEnvironmentVariables(SiloLimitsConfiguration.EnvironmentPrefix);
         // Before anything is opened: invalid limits stop the silo with their name and nothing touched.
         var limits = SiloLimitsConfiguration.Read(builder.Configuration);
+        // Read (and checked) before anything is opened too; the application disposes them when it stops.
+        var tls = LoadTls(options);
+        try
+        {
+            return await ComposeAsync(options, store, limits, tls, builder, configureServices, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (tls is (var certificate, var authority))
+        {
+            certificate.Dispose();
+            authority.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<WebApplication> ComposeAsync(SiloOptions options, ClusterStore store, SpecLimits limits,
+        (X509Certificate2 Certificate, CertificateAuthority Authority)? tls, WebApplicationBuilder builder, Action<IServiceCollection>? configureServices,
+        CancellationToken cancellationToken)
+    {
         if (store.PostgresConnectionString is { } postgres) await OrleansPostgresSchema.ApplyAsync(postgres, cancellationToken).ConfigureAwait(false);
         // Held for the host's life (it disposes it): one silo per SQLite store.
         var storeLock = store.SqlitePath is { } sqlite ? SqliteStoreLock.Take(sqlite) : null;
@@ -111,6 +131,7 @@ public static class SiloHost
                 silo.UsePostgresCluster(store.PostgresConnectionString!, StorageNames.Ensemble);
             }
 
+            if (tls is (var certificate, var authority)) silo.UseClusterTls(certificate, authority);
             silo.UseSiloMetadata(SiloSlotMetadata.Of(options.EffectiveSiloId, options.Slots, options.Urls));
 #pragma warning disable ORLEANSEXP003 // Experimental, and measured here: the default directory deactivated healthy grains when an unrelated silo died.
             silo.AddDistributedGrainDirectory();
@@ -169,6 +190,12 @@ public static class SiloHost
         configureServices?.Invoke(services);
         var app = builder.Build();
         if (storeLock is not null) app.Lifetime.ApplicationStopped.Register(storeLock.Dispose);
+        if (tls is (var tlsCertificate, var tlsAuthority))
+        {
+            app.Lifetime.ApplicationStopped.Register(tlsCertificate.Dispose);
+            app.Lifetime.ApplicationStopped.Register(tlsAuthority.Dispose);
+        }
+
         app.MapSiloApi();
         // At the root, outside the API's group: scrapers need no token.
         app.MapPrometheusScrapingEndpoint(MetricsPath);
@@ -205,6 +232,30 @@ public static class SiloHost
 
     private static Task PingSqliteAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         ((SqliteGrainStorage)services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Ensemble)).PingAsync(cancellationToken);
+
+    /// <summary>The silo's certificate and the authority its peers' must chain to, or null without <c>--tls-certificate</c>.</summary>
+    private static (X509Certificate2 Certificate, CertificateAuthority Authority)? LoadTls(SiloOptions options)
+    {
+        if (options.TlsCertificate is not { } path) return null;
+        var certificate = SiloCertificate.Load(path, options.TlsKey);
+        try
+        {
+            var authority = CertificateAuthority.Load(options.TlsAuthority ?? path, options.TlsAuthority is null ? "--tls-certificate" : "--tls-ca");
+            if (!authority.Issued(certificate))
+            {
+                authority.Dispose();
+                throw new ArgumentException($"--tls-certificate: {CertificateAuthority.Describe(certificate)} is not issued by the authority in '{options.TlsAuthority ?? path}' "
+                    + "(--tls-ca), so the other silos would refuse it");
+            }
+
+            return (certificate, authority);
+        }
+        catch
+        {
+            certificate.Dispose();
+            throw;
+        }
+    }
 
     private static IPAddress Advertised(SiloOptions options)
     {
@@ -245,6 +296,11 @@ public static class SiloHost
         if (options.MissedProbesLimit < 1) throw new ArgumentException($"missed probes limit must be >= 1, not {options.MissedProbesLimit}");
         if (string.IsNullOrWhiteSpace(options.Artifacts)) throw new ArgumentException("--artifacts: a directory is required");
         if (File.Exists(options.Artifacts)) throw new ArgumentException($"--artifacts: '{options.Artifacts}' is a file, not a directory");
+        if (options.TlsCertificate is null && (options.TlsKey ?? options.TlsAuthority) is not null)
+        {
+            throw new ArgumentException($"{(options.TlsKey is not null ? "--tls-key" : "--tls-ca")}: given without --tls-certificate, which turns TLS on");
+        }
+
         if (options.Urls is { } urls && !urls.Split(';').All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
         {
             throw new ArgumentException($"--urls: expected http://HOST:PORT (several separated by ';'), got '{urls}'");

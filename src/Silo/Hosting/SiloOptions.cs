@@ -40,6 +40,21 @@ public sealed record SiloOptions
     /// <summary>The port Orleans clients (the CLI) connect to (0: a free one).</summary>
     public int GatewayPort { get; init; } = 30000;
 
+    /// <summary>
+    /// The silo's TLS certificate (PEM; its key in the same file or in <see cref="TlsKey"/>). Set, every Orleans port
+    /// speaks TLS: silo to silo mutually, the gateway to clients that trust <see cref="TlsAuthority"/>. Null: plain TCP.
+    /// </summary>
+    public string? TlsCertificate { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertificate"/>, when it is not in the certificate's file.</summary>
+    public string? TlsKey { get; init; }
+
+    /// <summary>
+    /// The PEM certificate(s) of the authority that issued every silo's certificate: other silos must present one it
+    /// issued. Null: <see cref="TlsCertificate"/> itself (one self-signed certificate shared by the cluster).
+    /// </summary>
+    public string? TlsAuthority { get; init; }
+
     /// <summary>The address other silos reach this one at. Null: loopback for <c>sqlite:</c>, else this host's first IPv4 address.</summary>
     public string? AdvertisedAddress { get; init; }
 
