@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using System.Runtime.CompilerServices;
+using System.Security.Authentication;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Ensemble.Contracts.Access;
 using Ensemble.Contracts.Api;
 using Ensemble.Contracts.Grains;
