@@ -133,6 +133,31 @@ public sealed class RunCommandTests : IDisposable
         {
             if (!again.HasExited) again.Kill(entireProcessTree: true);
         }
+
+        // Another spec in the same home: the unfinished run resumes too, and the new command says so rather than seeming to hang.
+        using var other = CliProcess.Start(new Dictionary<string, string?>(), "run", Write("other.yaml", TestSpecs.Tiny), "--home", Home,
+            "--out", Path.Combine(_directory, "other"), "--json");
+        try
+        {
+            _ = other.StandardError.ReadToEndAsync();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            string? shared = null;
+            while (shared is null && await other.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+            {
+                if (JsonDocument.Parse(line).RootElement.TryGetProperty("note", out var note) && note.GetString()!.StartsWith($"run {runId} ", StringComparison.Ordinal))
+                {
+                    shared = note.GetString();
+                }
+            }
+
+            Assert.Equal($"run {runId} ('resume'), left unfinished in this home by an earlier `ensemble run`, resumes too and shares the slots "
+                + "(its tasks may go first); its own command follows it to the end, or --home another directory keeps them apart", shared);
+        }
+        finally
+        {
+            other.Kill(entireProcessTree: true);
+            other.WaitForExit();
+        }
     }
 
     private static async Task AssertResumesFromTheCheckpointAsync(Process again, string runId)

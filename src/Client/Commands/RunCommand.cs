@@ -80,7 +80,8 @@ public static class RunCommand
         await using (var client = silo.Connect())
         {
             RunDetail run;
-            if (await silo.FindUnfinishedAsync(specJson, cancellationToken).ConfigureAwait(false) is { } unfinished)
+            var unfinishedRuns = await silo.ListUnfinishedAsync(cancellationToken).ConfigureAwait(false);
+            if (unfinishedRuns.FirstOrDefault(r => r.SpecJson == specJson) is { } unfinished)
             {
                 if (request.Fresh)
                 {
@@ -98,6 +99,13 @@ public static class RunCommand
             {
                 run = await SpecSubmission.SubmitAsync(client, request.SpecPath, specJson, cancellationToken).ConfigureAwait(false);
                 view.Note($"run {run.Id} ('{name}') on this machine: {run.Tasks.Count} tasks, store {EmbeddedSilo.StorePath(homeDirectory)}");
+            }
+
+            // Otherwise a slot busy with an older run looks like a hang: nothing of this run happens until it frees.
+            foreach (var other in unfinishedRuns.Where(r => r.SpecJson != specJson))
+            {
+                view.Note($"run {other.RunId} ('{other.Name}'), left unfinished in this home by an earlier `ensemble run`, resumes too and shares "
+                    + "the slots (its tasks may go first); its own command follows it to the end, or --home another directory keeps them apart");
             }
 
             return await FollowAsync(client, run, view, output, request.All, request.Json,

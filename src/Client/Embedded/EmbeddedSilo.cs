@@ -67,11 +67,14 @@ public sealed class EmbeddedSilo : IAsyncDisposable
     /// <summary>A session over this silo's grains, through its hosted Orleans client.</summary>
     public ClusterSession Connect() => ClusterSession.InProcess(_app.Services.GetRequiredService<IClusterClient>(), "this machine");
 
-    /// <summary>The newest run of <paramref name="specJson"/> (canonical) that has not finished, or null.</summary>
-    public async Task<RunRecord?> FindUnfinishedAsync(string specJson, CancellationToken cancellationToken)
+    /// <summary>
+    /// The runs in this home that have not finished, newest first: started, the silo resumes every one of them (a run
+    /// is never dropped for being interrupted), so they share its slots with whatever runs now.
+    /// </summary>
+    public async Task<List<RunRecord>> ListUnfinishedAsync(CancellationToken cancellationToken)
     {
         var runs = await Runs.ListAsync(1000, cancellationToken).ConfigureAwait(false);
-        return runs.Select(r => r.Run).FirstOrDefault(r => r.SpecJson == specJson && r.State is RunState.Queued or RunState.Running);
+        return [.. runs.Select(r => r.Run).Where(r => r.State is RunState.Queued or RunState.Running)];
     }
 
     /// <summary>Stops the silo: running tasks get the drain time to reach their checkpoint, then are handed back to their runs.</summary>
