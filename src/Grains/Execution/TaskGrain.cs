@@ -30,10 +30,17 @@ public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, 
         ArgumentNullException.ThrowIfNull(assignment);
         if (_running is { } current)
         {
-            if (current.Assignment.Fence == assignment.Fence) return current.Placement;
+            // The same attempt again (the run did not hear the first answer) goes on, unless it has already given itself up
+            // as superseded because the run had not recorded it yet: then it starts over, from its checkpoint.
+            if (current.Assignment.Fence == assignment.Fence && current.Job is not { IsCompletedSuccessfully: true, Result: AttemptOutcome.Superseded })
+            {
+                return current.Placement;
+            }
+
             if (current.Assignment.Fence > assignment.Fence) throw new InvalidOperationException(
                 $"{assignment.RunId}/{assignment.TaskId}: fence {assignment.Fence} is older than the running attempt's ({current.Assignment.Fence})");
             // A newer attempt of the same task (the run lost track of this one): the old one stops and writes nothing more.
+            if (current.Assignment.Fence == assignment.Fence) LogRestarting(assignment.RunId, assignment.TaskId, assignment.Fence);
             await current.Stop.CancelAsync().ConfigureAwait(true);
             Drain.Remove(current);
         }
@@ -129,6 +136,9 @@ public abstract partial class TaskGrain(IPersistentState<TaskGrainState> state, 
             LogReleaseFailed(this.GetPrimaryKeyString(), e.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Run}/{Task}: attempt (fence {Fence}) gave itself up before its run recorded it; starting it again")]
+    private partial void LogRestarting(string run, string task, long fence);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Run}/{Task}: stopping attempt (fence {Fence}): {Reason}")]
     private partial void LogStopping(string run, string task, long fence, string reason);
