@@ -12,6 +12,7 @@ public sealed class Cnn : nn.Module<Tensor, Tensor>
 {
     private readonly long[] _imageShape;
     private readonly nn.Module<Tensor, Tensor> _features;
+    private readonly List<nn.Module<Tensor, Tensor>> _blocks = [];
     private readonly nn.Module<Tensor, Tensor> _head;
 
     /// <summary>Builds the network for examples of shape C×H×W.</summary>
@@ -23,7 +24,7 @@ public sealed class Cnn : nn.Module<Tensor, Tensor>
         }
 
         _imageShape = [-1, .. exampleShape.Select(s => (long)s)];
-        var blocks = new List<nn.Module<Tensor, Tensor>>();
+        var blocks = _blocks;
         int c = exampleShape[0], h = exampleShape[1], w = exampleShape[2];
         foreach (var outChannels in channels)
         {
@@ -60,8 +61,34 @@ public sealed class Cnn : nn.Module<Tensor, Tensor>
                 $"input has shape [{string.Join(", ", shape)}]; this cnn takes [N, {string.Join(", ", example)}] (or [N, {example[0] * example[1] * example[2]}])", nameof(input));
         }
 
-        using var images = input.dim() == 4 ? input.alias() : input.reshape(_imageShape);
-        using var features = _features.call(images);
+        // The blocks run one by one (rather than through _features) to switch the layout after the first convolution.
+        var x = input.dim() == 4 ? input.alias() : input.reshape(_imageShape);
+        for (var i = 0; i < _blocks.Count; i++)
+        {
+            var next = _blocks[i].call(x);
+            x.Dispose();
+            x = i == 0 && next.device_type == DeviceType.CPU ? ToChannelsLast(next) : next;
+        }
+
+        using var features = x;
         return _head.call(features);
+    }
+
+    /// <summary>
+    /// The same N×C×H×W tensor with channels-last strides (N×H×W×C in memory). On the CPU, libtorch's batch norm and
+    /// max pooling have vectorised kernels only for that layout, and oneDNN's convolution keeps it: the CNN step takes
+    /// ~16 % less time (bench/RESULTS.md). The first convolution's output is converted, since a one-channel input's
+    /// strides cannot say which layout it is in. Flatten copies back in N×C×H×W order, so the head's weights mean
+    /// what PyTorch's do. TorchSharp 0.107 has no memory-format argument; permuting, copying and permuting back is the
+    /// same thing.
+    /// </summary>
+    private static Tensor ToChannelsLast(Tensor x)
+    {
+        using (x)
+        using (var nhwc = x.permute(0, 2, 3, 1))
+        using (var dense = nhwc.contiguous())
+        {
+            return dense.permute(0, 3, 1, 2);
+        }
     }
 }

@@ -146,6 +146,31 @@ public sealed partial class DockerfileTests
         Assert.Contains(".git", ignored);
     }
 
+    [Theory]
+    [MemberData(nameof(Dockerfiles))]
+    public void FinalStage_SetsTheLaunchersMallocSettings(string name)
+    {
+        // The repository's ./ensemble sets glibc's malloc for training (bench/RESULTS.md); an image must run the same way.
+        var launcher = File.ReadAllText(RepositoryPaths.File("ensemble"));
+        var expected = LauncherMallocDefault().Matches(launcher).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        Assert.Equal(["MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"], expected.Keys.Order());
+
+        var env = Dockerfile.Load(RepositoryPaths.File("deploy", "docker", name)).Final.Instructions
+            .Where(i => i.Keyword == "ENV")
+            .SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+        foreach (var (key, value) in expected)
+        {
+            Assert.True(env.TryGetValue(key, out var set), $"{name}: the final stage does not set {key}");
+            Assert.Equal(value, set);
+        }
+    }
+
+    // export NAME="${NAME:-value}" in the launcher: a default the user's own value overrides.
+    [GeneratedRegex(@"export (MALLOC_\w+)=""\$\{\1:-(\d+)\}""")]
+    private static partial Regex LauncherMallocDefault();
+
     // apt-get/apt/aptitude install, or dpkg -i: any package installation not through the shared script.
     [GeneratedRegex(@"\b(apt-get|apt|aptitude)\s+(-\S+\s+)*install\b|\bdpkg\s+(-\S+\s+)*(-i|--install)\b")]
     private static partial Regex PackageManagerInstall();

@@ -29,6 +29,40 @@ public class ModelFactoryTests
     }
 
     [Fact]
+    public void Cnn_RunningChannelsLast_ComputesWhatItsLayersComputeInPyTorchsLayout()
+    {
+        // The CNN switches to channels-last after its first convolution (speed only): its logits and gradients must
+        // be those of the same layers applied in N×C×H×W order, as PyTorch's nn.Sequential would apply them.
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        using var model = ModelFactory.Create(ModelSpec.DefaultCnn with { Dropout = 0 }, [1, 28, 28], 10);
+        var layers = model.named_children().ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module);
+        var images = randn(16, 1, 28, 28);
+        var labels = randint(0, 10, 16, dtype: int64);
+
+        model.train();
+        var logits = model.call(images);
+        nn.functional.cross_entropy(logits, labels).backward();
+        var gradients = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!.clone());
+        model.zero_grad();
+        var reference = layers["head"].call(layers["features"].call(images));
+        nn.functional.cross_entropy(reference, labels).backward();
+
+        Assert.True(logits.allclose(reference, rtol: 1e-4, atol: 1e-5), $"max |Δ| {(logits - reference).abs().max().item<float>()}");
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            Assert.True(gradients[name].allclose(parameter.grad!, rtol: 1e-3, atol: 1e-5), $"{name}: max |Δ| {(gradients[name] - parameter.grad!).abs().max().item<float>()}");
+        }
+
+        model.eval();
+        using (no_grad())
+        {
+            var evaluated = model.call(images);
+            Assert.True(evaluated.allclose(layers["head"].call(layers["features"].call(images)), rtol: 1e-4, atol: 1e-5));
+        }
+    }
+
+    [Fact]
     public void Cnn_OnVectorData_IsRejectedWithTheShape()
     {
         var e = Assert.Throws<ArgumentException>(() => ModelFactory.Create(ModelSpec.DefaultCnn, [32], 10));
