@@ -11,13 +11,23 @@ Prints markdown tables:
   bench/cluster/run.py [--part teachers,kill,stop,submit,burst] [--kills 5] [--burst 200]
 Env: POSTGRES (an Npgsql admin connection string; default: the private test server of scripts/test-postgres.sh).
 """
-import argparse, datetime as dt, json, os, signal, socket, statistics, subprocess, sys, time, urllib.request, uuid
+import argparse, datetime as dt, json, os, re, signal, socket, statistics, subprocess, sys, time, urllib.request, uuid
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CLI = ["dotnet", os.path.join(ROOT, "artifacts/bin/Ensemble.Client/release/ensemble.dll")]
 WORK = os.path.join(ROOT, "artifacts/bench/cluster")
+
+
+def launcher_environment():
+    """The environment ./ensemble and the images run silos with: glibc's malloc settings (values already set win)."""
+    with open(os.path.join(ROOT, "ensemble")) as f:
+        defaults = dict(re.findall(r'export (MALLOC_\w+)="\$\{\1:-(\d+)\}"', f.read()))
+    return {**defaults, **os.environ}
+
+
+SILO_ENV = launcher_environment()
 LONG_TEACHER = """
 name: failover-bench
 seed: 5
@@ -60,7 +70,8 @@ class Silo:
         self.log = open(os.path.join(WORK, f"{name}.log"), "a")
         self.process = subprocess.Popen(CLI + ["silo", "--store", store, "--artifacts", artifacts, "--urls", self.url, "--id", name,
                                                "--silo-port", str(free_port()), "--gateway-port", str(free_port()), "--advertise", "127.0.0.1",
-                                               "--threads", str(threads), "--slots", str(slots)], stdout=self.log, stderr=subprocess.STDOUT)
+                                               "--threads", str(threads), "--slots", str(slots)], stdout=self.log, stderr=subprocess.STDOUT,
+                                              env=SILO_ENV)
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
