@@ -284,8 +284,19 @@ def main():
     args = parser.parse_args()
     os.makedirs(WORK, exist_ok=True)
     subprocess.run([os.path.join(ROOT, "scripts/setup.sh"), "--quiet"], check=True)
-    admin = os.environ.get("POSTGRES") or subprocess.run([os.path.join(ROOT, "scripts/test-postgres.sh"), "start"], check=True,
-                                                          capture_output=True, text=True).stdout.strip()
+    server = os.path.join(ROOT, "scripts/test-postgres.sh")
+    # The private server is stopped again if this run started it: left on its port, it would keep ./test.sh (of any
+    # checkout on this machine) from starting its own.
+    started = not os.environ.get("POSTGRES") and subprocess.run([server, "status"], capture_output=True).returncode != 0
+    admin = os.environ.get("POSTGRES") or subprocess.run([server, "start"], check=True, capture_output=True, text=True).stdout.strip()
+    try:
+        run_parts(args, admin)
+    finally:
+        if started:
+            subprocess.run([server, "stop"], check=False)
+
+
+def run_parts(args, admin):
     parts = args.part.split(",")
     print(f"# bench/cluster/run.py — {dt.date.today()} — {os.cpu_count()} cores\n")
     if "teachers" in parts:
