@@ -11,7 +11,6 @@ namespace Ensemble.Distillation.Models;
 public sealed class Cnn : nn.Module<Tensor, Tensor>
 {
     private readonly long[] _imageShape;
-    private readonly nn.Module<Tensor, Tensor> _features;
     private readonly List<nn.Module<Tensor, Tensor>> _blocks = [];
     private readonly nn.Module<Tensor, Tensor> _head;
 
@@ -24,26 +23,25 @@ public sealed class Cnn : nn.Module<Tensor, Tensor>
         }
 
         _imageShape = [-1, .. exampleShape.Select(s => (long)s)];
-        var blocks = _blocks;
         int c = exampleShape[0], h = exampleShape[1], w = exampleShape[2];
         foreach (var outChannels in channels)
         {
-            blocks.Add(nn.Conv2d(c, outChannels, 3, padding: 1));
-            blocks.Add(nn.BatchNorm2d(outChannels));
-            blocks.Add(nn.ReLU());
-            blocks.Add(nn.MaxPool2d(2));
+            _blocks.Add(nn.Conv2d(c, outChannels, 3, padding: 1));
+            _blocks.Add(nn.BatchNorm2d(outChannels));
+            _blocks.Add(nn.ReLU());
+            _blocks.Add(nn.MaxPool2d(2));
             (c, h, w) = (outChannels, h / 2, w / 2);
         }
 
         if (h < 1 || w < 1) throw new ArgumentException($"{channels.Count} pooling blocks shrink a {exampleShape[1]}×{exampleShape[2]} image to nothing", nameof(channels));
-        _features = nn.Sequential(blocks);
         _head = nn.Sequential(
             nn.Flatten(),
             nn.Linear(c * h * w, fcHidden),
             nn.ReLU(),
             new InvertedDropout(dropout),
             nn.Linear(fcHidden, classes));
-        register_module("features", _features);
+        // Registered as PyTorch's nn.Sequential for the state-dict names (features.0.weight, …); forward runs the blocks itself.
+        register_module("features", nn.Sequential(_blocks));
         register_module("head", _head);
         if (device is not null) this.to(device);
     }
@@ -61,7 +59,7 @@ public sealed class Cnn : nn.Module<Tensor, Tensor>
                 $"input has shape [{string.Join(", ", shape)}]; this cnn takes [N, {string.Join(", ", example)}] (or [N, {example[0] * example[1] * example[2]}])", nameof(input));
         }
 
-        // The blocks run one by one (rather than through _features) to switch the layout after the first convolution.
+        // The blocks run one by one to switch the layout after the first convolution.
         var x = input.dim() == 4 ? input.alias() : input.reshape(_imageShape);
         for (var i = 0; i < _blocks.Count; i++)
         {

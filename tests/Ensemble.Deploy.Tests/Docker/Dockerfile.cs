@@ -59,4 +59,12 @@ internal sealed class DockerStage(string from)
     public List<DockerInstruction> Instructions { get; } = [];
 
     public IEnumerable<string> Runs => Instructions.Where(i => i.Keyword == "RUN").Select(i => i.Arguments);
+
+    /// <summary>What the stage's ENV instructions set (<c>KEY=value</c> pairs, the last one winning); values without spaces only.</summary>
+    public IReadOnlyDictionary<string, string> Env =>
+        Instructions.Where(i => i.Keyword == "ENV")
+            .SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pair => pair.Split('=', 2))
+            .GroupBy(kv => kv[0])
+            .ToDictionary(g => g.Key, g => g.Last() is [_, var value] ? value : "");
 }

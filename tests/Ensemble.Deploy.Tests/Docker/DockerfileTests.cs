@@ -91,8 +91,7 @@ public sealed partial class DockerfileTests
         Assert.Contains("ARG TORCH_VERSION=2.10.0", File.ReadAllText(RepositoryPaths.File("deploy", "docker", "Dockerfile.cuda")), StringComparison.Ordinal);
         Assert.Contains("ARG TORCH_INDEX=https://download.pytorch.org/whl/cu128", File.ReadAllText(RepositoryPaths.File("deploy", "docker", "Dockerfile.cuda")), StringComparison.Ordinal);
         Assert.Contains(runtime.Runs, r => r.Contains("pip install --no-cache-dir \"torch==${TORCH_VERSION}\" --index-url \"${TORCH_INDEX}\"", StringComparison.Ordinal));
-        var env = string.Join("\n", runtime.Instructions.Where(i => i.Keyword == "ENV").Select(i => i.Arguments));
-        Assert.Contains("ENSEMBLE_LIBTORCH=/usr/local/lib/python3.12/site-packages/torch/lib", env, StringComparison.Ordinal);
+        Assert.Equal("/usr/local/lib/python3.12/site-packages/torch/lib", runtime.Env["ENSEMBLE_LIBTORCH"]);
         Assert.DoesNotContain(runtime.Instructions, i => i.Arguments.Contains("TorchSharp-cpu", StringComparison.Ordinal));
 
         var data = dockerfile.Stages.Single(s => s.Name == "data");
@@ -155,11 +154,7 @@ public sealed partial class DockerfileTests
         var expected = LauncherMallocDefault().Matches(launcher).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
         Assert.Equal(["MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"], expected.Keys.Order());
 
-        var env = Dockerfile.Load(RepositoryPaths.File("deploy", "docker", name)).Final.Instructions
-            .Where(i => i.Keyword == "ENV")
-            .SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(pair => pair.Split('=', 2))
-            .ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+        var env = Load(name).Final.Env;
         foreach (var (key, value) in expected)
         {
             Assert.True(env.TryGetValue(key, out var set), $"{name}: the final stage does not set {key}");
