@@ -30,9 +30,11 @@ internal static partial class HealthEndpoints
         try
         {
             // WaitAsync as well as the token: a check stuck in a call that ignores cancellation still gets its answer in time.
-            // Off the request's thread: a check that blocks it (the SQLite ping does its I/O synchronously behind its async
-            // API) would otherwise hold the answer until it returned, however long that is.
-            var problem = await Task.Run(() => readiness.ProblemAsync(timeout.Token), CancellationToken.None)
+            // On a thread of its own: a check that blocks its thread (the SQLite ping does its I/O synchronously behind its
+            // async API) would otherwise hold the answer until it returned, however long that is; and a pool thread it held
+            // would be one the answer, and the silo's grains, wait for (a stuck volume blocks one per probe).
+            var problem = await Task.Factory.StartNew(() => readiness.ProblemAsync(timeout.Token), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()
                 .WaitAsync(options.ReadyTimeout, options.Clock, context.RequestAborted).ConfigureAwait(false);
             if (problem is null) return Results.Text("ready\n", "text/plain");
             reason = problem;
