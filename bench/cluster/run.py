@@ -7,8 +7,10 @@ Prints markdown tables:
      and SIGSTOP -> started again, once.
   3. Submit -> first epoch reported, on an idle cluster.
   4. 200 runs submitted at once to 2 silos: all accepted, listed, cancelled; none lost or duplicated.
+  5. (--part ceiling) What this machine gives two trainings at once without any cluster: the same 4 CNN trainings as
+     plain `ensemble train` processes, 1 thread each, one after another vs two at a time.
 
-  bench/cluster/run.py [--part teachers,kill,stop,submit,burst] [--kills 5] [--burst 200]
+  bench/cluster/run.py [--part teachers,kill,stop,submit,burst,ceiling] [--kills 5] [--burst 200]
 Env: POSTGRES (an Npgsql admin connection string; default: the private test server of scripts/test-postgres.sh).
 """
 import argparse, datetime as dt, json, os, re, signal, socket, statistics, subprocess, sys, time, urllib.request, uuid
@@ -206,6 +208,28 @@ def teachers(admin):
         print(f"| {name} | {silos} x 1 | {seconds:.1f} | {rows[0][2] / seconds:.2f}x |")
 
 
+def ceiling():
+    """The 4 teacher trainings of teachers.yaml as `ensemble train` processes (no silo, no PostgreSQL): in turn vs in pairs."""
+    def train(seed):
+        return subprocess.Popen(CLI + ["train", "--model", "cnn", "--epochs", "2", "--batch-size", "128", "--subset", "10000",
+                                       "--test-subset", "2000", "--threads", "1", "--seed", str(seed), "--no-eval"],
+                                env=SILO_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def timed(batches):
+        start = time.monotonic()
+        for seeds in batches:
+            processes = [train(seed) for seed in seeds]
+            if any(p.wait() != 0 for p in processes):
+                raise RuntimeError(f"ensemble train failed for seeds {seeds}")
+        return time.monotonic() - start
+
+    alone = timed([[1], [2], [3], [4]])
+    paired = timed([[1, 2], [3, 4]])
+    print("| configuration | trainings at once x threads | 4 trainings (s) | speed-up |\n|---|---|---|---|")
+    print(f"| one after another | 1 x 1 | {alone:.1f} | 1.00x |")
+    print(f"| two at a time | 2 x 1 | {paired:.1f} | {alone / paired:.2f}x |")
+
+
 def failover(admin, kills, sig, label):
     cluster = Cluster(admin, f"failover-{label.replace(' ', '').replace('-', '')}", 2, threads=1)
     times = []
@@ -278,12 +302,14 @@ def burst(admin, count):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--part", default="teachers,kill,stop,submit,burst")
+    parser.add_argument("--part", default="teachers,kill,stop,submit,burst", help="any of teachers,kill,stop,submit,burst,ceiling")
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--burst", type=int, default=200)
     args = parser.parse_args()
     os.makedirs(WORK, exist_ok=True)
     subprocess.run([os.path.join(ROOT, "scripts/setup.sh"), "--quiet"], check=True)
+    if set(args.part.split(",")) <= {"ceiling"}:
+        return run_parts(args, None)  # no cluster, no PostgreSQL
     server = os.path.join(ROOT, "scripts/test-postgres.sh")
     # The private server is stopped again if this run started it: left on its port, it would keep ./test.sh (of any
     # checkout on this machine) from starting its own.
@@ -313,6 +339,9 @@ def run_parts(args, admin):
         print()
     if "burst" in parts:
         burst(admin, args.burst)
+        print()
+    if "ceiling" in parts:
+        ceiling()
 
 
 if __name__ == "__main__":
