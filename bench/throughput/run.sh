@@ -77,16 +77,14 @@ status=0
 rows=()
 for model in $MODELS; do
   pys="" nets="" olds=""
+  # One command line for both .NET trainers: the CLI's train verb did not change with the binding.
+  train=(train --model "$model" --epochs "$EPOCHS" --batch-size "$BATCH" --lr "$LR" --schedule constant --threads "$THREADS"
+         --seed "$SEED" --json --no-eval --test-subset 1000)
   for ((r = 1; r <= REPEATS; r++)); do
     pys+=" $(run_one "$LOGS/$model-python-$r" "$PYTHON" "$HERE/pytorch_loop.py" --model "$model" --threads "$THREADS" \
             --epochs "$EPOCHS" --batch-size "$BATCH" --lr "$LR" --seed "$SEED" --data "$DATA_DIR")"
-    nets+=" $(run_one "$LOGS/$model-dotnet-$r" "$ENSEMBLE_CLI" train --model "$model" --epochs "$EPOCHS" \
-            --batch-size "$BATCH" --lr "$LR" --schedule constant --threads "$THREADS" --seed "$SEED" --json --no-eval --test-subset 1000)"
-    if [[ -n "${OLD_BINDING_CLI:-}" ]]; then
-      # The same command line: the CLI's train verb has not changed.
-      olds+=" $(run_one "$LOGS/$model-oldbinding-$r" "$OLD_BINDING_CLI" train --model "$model" --epochs "$EPOCHS" \
-              --batch-size "$BATCH" --lr "$LR" --schedule constant --threads "$THREADS" --seed "$SEED" --json --no-eval --test-subset 1000)"
-    fi
+    nets+=" $(run_one "$LOGS/$model-dotnet-$r" "$ENSEMBLE_CLI" "${train[@]}")"
+    [[ -z "${OLD_BINDING_CLI:-}" ]] || olds+=" $(run_one "$LOGS/$model-oldbinding-$r" "$OLD_BINDING_CLI" "${train[@]}")"
   done
   echo "  $model samples/s: PyTorch-Python [$pys ]  TorchSharp [$nets ]${OLD_BINDING_CLI:+  old binding [$olds ]}" >&2
   py=$(median <<<"$pys") net=$(median <<<"$nets")

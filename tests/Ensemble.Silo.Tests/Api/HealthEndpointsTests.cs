@@ -90,6 +90,7 @@ public sealed class HealthEndpointsTests
         // A ping stuck in a call that ignores its cancellation token, until the test lets it go.
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var host = await StartAsync(new() { ReadyTimeout = TimeSpan.FromMilliseconds(200) }, _ => _ => release.Task);
+        var asked = System.Diagnostics.Stopwatch.StartNew();
 
         using var response = await host.Client.GetAsync("/readyz");
 
@@ -98,6 +99,7 @@ public sealed class HealthEndpointsTests
         release.SetResult();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("the silo is not ready: it did not answer within 0.2 s", (await response.ReadProblemAsync()).Error);
+        Assert.True(asked.Elapsed < TimeSpan.FromSeconds(3), $"answered after {asked.Elapsed}");
     }
 
     [Fact]
@@ -111,6 +113,7 @@ public sealed class HealthEndpointsTests
             var released = release.Wait(TimeSpan.FromMinutes(1));
             return released ? Task.CompletedTask : Task.FromException(new TimeoutException("the test never released the ping"));
         });
+        var asked = System.Diagnostics.Stopwatch.StartNew();
 
         using var response = await host.Client.GetAsync("/readyz");
 
@@ -119,6 +122,7 @@ public sealed class HealthEndpointsTests
         release.Set();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("the silo is not ready: it did not answer within 0.2 s", (await response.ReadProblemAsync()).Error);
+        Assert.True(asked.Elapsed < TimeSpan.FromSeconds(2), $"answered after {asked.Elapsed}");
     }
 
     [Fact]
